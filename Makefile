@@ -1,0 +1,54 @@
+# Makefile — builds the fraiseql extension with PGXS, and wraps the two project commands.
+#
+#   make && sudo make install && make installcheck   the PGXS convention (server must preload)
+#   make demo    install deps, build, install, throwaway cluster, sample data and calls
+#   make test    install deps, build, install, throwaway cluster, pg_regress + pgTAP
+#   make bench   install deps, build, install, throwaway cluster, pgbench side by side
+
+EXTENSION  = fraiseql
+MODULE_big = fraiseql
+DATA       = sql/fraiseql--0.1.0.sql
+PGFILEDESC = "fraiseql - stream FraiseQL JSON views"
+
+OBJS = \
+	src/fraiseql.o \
+	src/source.o \
+	src/filter.o \
+	src/order.o \
+	src/query.o \
+	src/stream.o \
+	src/parse.o \
+	src/json_simd.o
+
+REGRESS      = is_json to_sql errors stream
+REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
+
+PG_CONFIG ?= pg_config
+
+SIMDJSON_CFLAGS := $(shell pkg-config --cflags simdjson 2>/dev/null)
+SIMDJSON_LIBS   := $(shell pkg-config --libs simdjson 2>/dev/null || echo -lsimdjson)
+
+PG_CPPFLAGS = -I$(srcdir)/src
+# -Wextra, less the two families that PostgreSQL's own headers and PG_FUNCTION_ARGS trip
+PG_CFLAGS   = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra $(SIMDJSON_CFLAGS)
+SHLIB_LINK += $(SIMDJSON_LIBS) -lstdc++
+
+EXTRA_CLEAN = results regression.diffs regression.out
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Debian builds LLVM bitcode for JIT inlining; its %.bc: %.cpp rule ignores PG_CXXFLAGS,
+# so -std=c++17 and simdjson's defines would be lost.  Give the rule the same flags.
+COMPILE.cxx.bc = $(CLANG) -xc++ -Wno-ignored-attributes $(BITCODE_CXXFLAGS) $(CPPFLAGS) $(PG_CXXFLAGS) -flto=thin -emit-llvm -c
+
+$(OBJS): $(wildcard $(srcdir)/src/*.h)
+
+.PHONY: demo test bench
+demo:
+	$(srcdir)/scripts/demo.sh
+test:
+	$(srcdir)/scripts/test.sh
+bench:
+	$(srcdir)/bench/run.sh

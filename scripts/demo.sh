@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# scripts/demo.sh — `make demo`: install what is missing, build, install, start a throwaway
+# cluster with fraiseql preloaded, load FraiseQL-shaped sample data (bench/data.sql at a small
+# scale), and print a few sample calls with their output.  The cluster is left running so
+# you can try your own queries; `scripts/cluster.sh stop` ends it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/common.sh"
+cd "$root"
+
+"$root/scripts/install-deps.sh"
+make -s >/dev/null
+as_root make -s install >/dev/null
+"$root/scripts/cluster.sh" start
+
+fq_psql postgres -c "CREATE DATABASE fraiseql_demo" >/dev/null
+fq_psql fraiseql_demo -c "CREATE EXTENSION fraiseql" >/dev/null
+fq_psql fraiseql_demo -v scale=0.001 -f - < "$root/bench/data.sql" >/dev/null
+
+run() {
+    echo
+    echo "fraiseql_demo=# $1"
+    fq_psql fraiseql_demo -P pager=off -c "$1"
+}
+
+run "SELECT fraiseql.stream('tv_user', filter => '{\"status\": {\"eq\": \"active\"}, \"profile\": {\"rank\": {\"gte\": 90}}}', order_by => '[{\"field\": \"profile.rank\", \"direction\": \"desc\"}]', \"limit\" => 3)"
+run "SELECT * FROM fraiseql.to_sql('tv_user', '{\"email\": {\"endswith\": \"@example.com\"}, \"tags\": {\"array_contains\": [\"vip\"]}}', '[{\"createdAt\": \"desc\"}]', 20, 40)"
+run "SELECT fraiseql.count('tv_user', '{\"_or\": [{\"status\": {\"eq\": \"active\"}}, {\"tags\": {\"array_contains\": [\"vip\"]}}]}')"
+run "SELECT fraiseql.is_json('{\"a\": [1, 2, {\"b\": null}]}') AS valid, fraiseql.is_json('{\"a\": }') AS invalid"
+
+echo
+echo "demo: the cluster is still running; connect with:"
+echo "  psql -h $FQ_SOCKDIR -p $FQ_PORT -U $FQ_PGUSER fraiseql_demo"
+echo "  (stop it with scripts/cluster.sh stop)"

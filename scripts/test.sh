@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# scripts/test.sh — `make test`: install what is missing, build, install, start a throwaway
+# cluster with fraiseql preloaded, run every pg_regress test (sql/ + expected/) and every
+# pgTAP test (test/*.sql, through pg_prove), stop the cluster, and print one summary line.
+# Exits non-zero if anything failed.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/common.sh"
+cd "$root"
+
+"$root/scripts/install-deps.sh"
+
+echo "== build"
+make -s PG_CONFIG="$PG_BINDIR/../bin/pg_config" >/dev/null 2>build.log || { cat build.log; exit 1; }
+if grep -q 'warning:' build.log; then cat build.log; echo "build: warnings (see above)" >&2; exit 1; fi
+rm -f build.log
+as_root make -s install >/dev/null
+
+# the tests run as the cluster's user, who may not be able to read this checkout
+work=$(mktemp -d /tmp/fraiseql-test.XXXXXX)
+cp -r sql expected test "$work/"
+chmod -R a+rX "$work"
+[ "$(id -u)" -eq 0 ] && chown -R postgres "$work"
+trap '"$root/scripts/cluster.sh" stop >/dev/null; rm -rf "$work"' EXIT
+
+echo "== cluster"
+"$root/scripts/cluster.sh" start
+
+passed=0
+failed=0
+
+echo "== pg_regress"
+tests=$(sed -n 's/^REGRESS *= *//p' Makefile)
+as_pg "$PG_BINDIR/../lib/pgxs/src/test/regress/pg_regress" \
+    --use-existing --host="$FQ_SOCKDIR" --port="$FQ_PORT" \
+    --inputdir="$work" --outputdir="$work" --dbname=fraiseql_regress \
+    $tests 2>&1 | tee "$work/pg_regress.log" || true
+ok=$(grep -cE '^(test| ) .* \.\.\. ok' "$work/pg_regress.log" || true)
+bad=$(grep -cE '\.\.\. FAILED' "$work/pg_regress.log" || true)
+passed=$((passed + ok))
+failed=$((failed + bad))
+if [ $((ok + bad)) -ne $(echo $tests | wc -w) ]; then
+    echo "pg_regress did not run every test"; failed=$((failed + 1))
+fi
+if [ "$bad" -ne 0 ] && [ -f "$work/regression.diffs" ]; then
+    echo "---- regression.diffs"; cat "$work/regression.diffs"
+fi
+
+echo "== pgTAP"
+fq_psql postgres -c "DROP DATABASE IF EXISTS fraiseql_tap" -c "CREATE DATABASE fraiseql_tap"
+for f in "$work"/test/*.sql; do
+    if as_pg pg_prove -q --host "$FQ_SOCKDIR" --port "$FQ_PORT" --dbname fraiseql_tap "$f"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "pgTAP FAILED: $(basename "$f")"
+        as_pg pg_prove -v --host "$FQ_SOCKDIR" --port "$FQ_PORT" --dbname fraiseql_tap "$f" 2>&1 | grep -v '^ok' | head -60 || true
+    fi
+done
+
+echo
+echo "fraiseql: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,17 @@
+/*-------------------------------------------------------------------------
+ *
+ * filter.h
+ *	  Translation of a FraiseQL WHERE input (jsonb) into a SQL predicate
+ *	  with bound parameters.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FQ_FILTER_H
+#define FQ_FILTER_H
+
+#include "query.h"
+
+/* Appends " WHERE <predicate>" for a non-empty filter object */
+extern void fq_filter_append(FqQuery *query, Jsonb *filter);
+
+#endif							/* FQ_FILTER_H */

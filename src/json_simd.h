@@ -1,0 +1,65 @@
+/*-------------------------------------------------------------------------
+ *
+ * json_simd.h
+ *	  C API over simdjson, implemented in json_simd.cpp.
+ *
+ * This is the only door between PostgreSQL's C and simdjson's C++.  Nothing
+ * behind it calls PostgreSQL, throws, or longjmps: every function is
+ * noexcept and reports failure with a status code, and the caller raises
+ * any ERROR in C.  A backend keeps one parser, reused for every document
+ * and freed explicitly at exit.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FQ_JSON_SIMD_H
+#define FQ_JSON_SIMD_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+#define FQ_SIMD_NOEXCEPT noexcept
+extern "C"
+{
+#else
+#define FQ_SIMD_NOEXCEPT
+#endif
+
+/* Status codes: FQ_SIMD_OK, or why the document was not accepted */
+typedef enum FqSimdStatus
+{
+	FQ_SIMD_OK = 0,
+	FQ_SIMD_REJECTED,			/* simdjson did not accept the document; it
+								 * also refuses some that PostgreSQL accepts
+								 * (numbers beyond double range, lone
+								 * surrogates, deep nesting), so the caller
+								 * asks PostgreSQL for the verdict */
+	FQ_SIMD_NOMEM,				/* allocation failed */
+	FQ_SIMD_INTERNAL			/* anything else, including a C++ exception */
+} FqSimdStatus;
+
+typedef struct FqSimdParser FqSimdParser;
+
+/* Bytes of readable memory simdjson needs past the end of a document */
+#define FQ_SIMD_PADDING 64
+
+extern FqSimdStatus fq_simd_parser_create(FqSimdParser **parser) FQ_SIMD_NOEXCEPT;
+extern void fq_simd_parser_free(FqSimdParser *parser) FQ_SIMD_NOEXCEPT;
+
+/*
+ * Validates one document of len bytes.  "capacity" is how many bytes may be
+ * read from buf; when it is at least len + FQ_SIMD_PADDING the document is
+ * parsed in place, otherwise it is first copied into the parser's padded
+ * buffer.  On a failure, *detail (if not NULL) receives simdjson's message.
+ */
+extern FqSimdStatus fq_simd_validate(FqSimdParser *parser, const char *buf,
+									 size_t len, size_t capacity,
+									 const char **detail) FQ_SIMD_NOEXCEPT;
+
+/* Name of the kernel simdjson selected for this CPU ("haswell", ...) */
+extern const char *fq_simd_implementation(void) FQ_SIMD_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif							/* FQ_JSON_SIMD_H */

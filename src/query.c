@@ -1,0 +1,438 @@
+/*-------------------------------------------------------------------------
+ *
+ * query.c
+ *	  Builds the statement a call runs, and the SQL-callable to_sql and
+ *	  count.
+ *
+ * The statement is
+ *		SELECT data FROM <source> [WHERE <filter>] [ORDER BY <order>]
+ *			[LIMIT $n::bigint] [OFFSET $m::bigint]
+ * Its text depends only on the shape of the arguments (which fields, which
+ * operators, which value kinds and casts, whether limit/offset are given),
+ * never on their values: every value is a bound parameter.  That is what
+ * lets a plan be reused for every call of the same shape.
+ *
+ * Identifiers (the relation, native columns) come from the catalog and are
+ * quoted with quote_identifier; JSON keys are written as quoted literals;
+ * type names come from the catalog.  No user text is ever spliced in.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "fraiseql.h"
+#include "filter.h"
+#include "order.h"
+#include "query.h"
+
+PG_FUNCTION_INFO_V1(fraiseql_to_sql);
+PG_FUNCTION_INFO_V1(fraiseql_count);
+
+/* The casts a filter or ordering may name with "type" (SPEC section 3) */
+static const struct
+{
+	const char *name;
+	Oid			typid;
+}			cast_types[] =
+{
+	{"text", TEXTOID},
+	{"numeric", NUMERICOID},
+	{"bigint", INT8OID},
+	{"integer", INT4OID},
+	{"boolean", BOOLOID},
+	{"date", DATEOID},
+	{"timestamptz", TIMESTAMPTZOID},
+	{"timestamp", TIMESTAMPOID},
+	{"uuid", UUIDOID},
+};
+
+#define CAST_TYPE_HINT "Valid types are text, numeric, bigint, integer, boolean, date, timestamptz, timestamp and uuid."
+
+/*
+ * Appends "$n::type" and records the parameter.
+ */
+void
+fq_query_append_param(FqQuery *query, Oid type, Datum value)
+{
+	if (query->nparams == query->maxparams)
+	{
+		query->maxparams = query->maxparams * 2;
+		query->param_types = repalloc(query->param_types,
+									  sizeof(Oid) * query->maxparams);
+		query->param_values = repalloc(query->param_values,
+									   sizeof(Datum) * query->maxparams);
+	}
+	if (query->nparams >= 65535)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("filter needs more than 65535 parameters")));
+	query->param_types[query->nparams] = type;
+	query->param_values[query->nparams] = value;
+	query->nparams++;
+	appendStringInfo(&query->sql, "$%d::%s", query->nparams, fq_type_name(type));
+}
+
+/*
+ * The name of a type as generated SQL spells it: built-in types unqualified
+ * (pg_catalog is always searched first), others schema-qualified.
+ */
+const char *
+fq_type_name(Oid typid)
+{
+	HeapTuple	tup;
+	Oid			nsp;
+
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", typid);
+	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+	ReleaseSysCache(tup);
+
+	return nsp == PG_CATALOG_NAMESPACE ? format_type_be(typid)
+		: format_type_be_qualified(typid);
+}
+
+/*
+ * Field names are GraphQL names: [_A-Za-z][_0-9A-Za-z]*.
+ */
+void
+fq_check_field_name(const char *name, int len)
+{
+	int			i;
+	bool		ok = len > 0 && len < NAMEDATALEN * 4;
+
+	for (i = 0; ok && i < len; i++)
+	{
+		char		c = name[i];
+
+		ok = (c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			  (i > 0 && c >= '0' && c <= '9'));
+	}
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid field name \"%.*s\"", Min(len, 64), name),
+				 errhint("Field names are GraphQL names: a letter or underscore, then letters, digits or underscores.")));
+}
+
+/*
+ * The key a field is stored under: with fraiseql.snake_case_keys, camelCase
+ * becomes snake_case ("firstName" -> "first_name", "userID" -> "user_id",
+ * "HTTPServer" -> "http_server"); otherwise the name as written.  An
+ * underscore goes before an upper-case letter that follows a lower-case
+ * letter or digit, or that starts a new word after a run of capitals.
+ */
+char *
+fq_storage_key(const char *name, int len)
+{
+	StringInfoData buf;
+	int			i;
+
+	if (!fq_snake_case_keys)
+		return pnstrdup(name, len);
+
+	initStringInfo(&buf);
+	for (i = 0; i < len; i++)
+	{
+		char		c = name[i];
+
+		if (c >= 'A' && c <= 'Z')
+		{
+			if (i > 0)
+			{
+				char		prev = name[i - 1];
+				bool		next_lower = i + 1 < len &&
+					name[i + 1] >= 'a' && name[i + 1] <= 'z';
+
+				if ((prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') ||
+					(prev >= 'A' && prev <= 'Z' && next_lower))
+					appendStringInfoChar(&buf, '_');
+			}
+			appendStringInfoChar(&buf, c - 'A' + 'a');
+		}
+		else
+			appendStringInfoChar(&buf, c);
+	}
+	return buf.data;
+}
+
+/*
+ * The type named by a "type" entry of a filter or ordering.
+ */
+Oid
+fq_cast_type(const JsonbValue *value)
+{
+	int			i;
+
+	if (value->type == jbvString)
+	{
+		for (i = 0; i < (int) lengthof(cast_types); i++)
+			if ((int) strlen(cast_types[i].name) == value->val.string.len &&
+				pg_strncasecmp(cast_types[i].name, value->val.string.val,
+							   value->val.string.len) == 0)
+				return cast_types[i].typid;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid type %s", value->type == jbvString ?
+					quote_literal_cstr(pnstrdup(value->val.string.val,
+												value->val.string.len)) :
+					"(not a string)"),
+			 errhint(CAST_TYPE_HINT)));
+	return InvalidOid;			/* keep compiler quiet */
+}
+
+/*
+ * data->'a'->'b'->>'c' (as_text) or data->'a'->'b'->'c'.
+ */
+void
+fq_append_data_path(FqQuery *query, List *keys, bool as_text)
+{
+	ListCell   *lc;
+
+	appendStringInfoString(&query->sql, "data");
+	foreach(lc, keys)
+	{
+		bool		last = lnext(keys, lc) == NULL;
+
+		appendStringInfoString(&query->sql, last && as_text ? "->>" : "->");
+		appendStringInfoString(&query->sql, quote_literal_cstr(lfirst(lc)));
+	}
+}
+
+/*
+ * The value at a key path as jsonb, for operators only jsonb has (@>, ?,
+ * jsonb_array_length, ordering): a json source's value is cast.
+ */
+void
+fq_append_data_jsonb(FqQuery *query, List *keys)
+{
+	bool		cast = query->source->data_type == JSONOID;
+
+	appendStringInfoString(&query->sql, cast ? "((" : "(");
+	fq_append_data_path(query, keys, false);
+	appendStringInfoString(&query->sql, cast ? ")::jsonb)" : ")");
+}
+
+/*
+ * The text of a JSON scalar as the input function of a type expects it:
+ * a string's characters, a number's digits, true/false.
+ */
+char *
+fq_jsonb_value_text(const JsonbValue *value)
+{
+	switch (value->type)
+	{
+		case jbvString:
+			return pnstrdup(value->val.string.val, value->val.string.len);
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out,
+													   NumericGetDatum(value->val.numeric)));
+		case jbvBool:
+			return pstrdup(value->val.boolean ? "true" : "false");
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) value->type);
+	}
+	return NULL;				/* keep compiler quiet */
+}
+
+static void
+check_limit(const FqQueryArgs *args)
+{
+	if (args->has_limit && args->limit < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
+				 errmsg("LIMIT must not be negative")));
+	if (args->has_offset && args->offset < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE),
+				 errmsg("OFFSET must not be negative")));
+}
+
+void
+fq_query_build(FqQuery *query, const FqSource *source, FqQueryKind kind,
+			   const FqQueryArgs *args)
+{
+	query->source = source;
+	initStringInfo(&query->sql);
+	query->nparams = 0;
+	query->maxparams = 8;
+	query->param_types = palloc(sizeof(Oid) * query->maxparams);
+	query->param_values = palloc(sizeof(Datum) * query->maxparams);
+
+	check_limit(args);
+
+	appendStringInfo(&query->sql, "SELECT %s FROM %s",
+					 kind == FQ_QUERY_COUNT ? "count(*)" : "data",
+					 source->qualified_name);
+
+	if (args->filter)
+		fq_filter_append(query, args->filter);
+
+	if (kind == FQ_QUERY_COUNT)
+		return;
+
+	if (args->order_by)
+		fq_order_append(query, args->order_by);
+	if (args->has_limit)
+	{
+		appendStringInfoString(&query->sql, " LIMIT ");
+		fq_query_append_param(query, INT8OID, Int64GetDatum(args->limit));
+	}
+	if (args->has_offset)
+	{
+		appendStringInfoString(&query->sql, " OFFSET ");
+		fq_query_append_param(query, INT8OID, Int64GetDatum(args->offset));
+	}
+}
+
+/*
+ * One bound value as JSON text, for to_sql's params column.
+ */
+static void
+append_param_json(StringInfo buf, Oid type, Datum value)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+	char	   *out;
+
+	if (type_is_array(type))
+	{
+		out = TextDatumGetCString(DirectFunctionCall1(array_to_json, value));
+		appendStringInfoString(buf, out);
+		return;
+	}
+	getTypeOutputInfo(type, &outfunc, &isvarlena);
+	out = OidOutputFunctionCall(outfunc, value);
+	switch (type)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case NUMERICOID:
+		case JSONBOID:
+		case JSONOID:
+			appendStringInfoString(buf, out);
+			break;
+		case BOOLOID:
+			appendStringInfoString(buf, DatumGetBool(value) ? "true" : "false");
+			break;
+		default:
+			escape_json(buf, out);
+			break;
+	}
+}
+
+/*
+ * Reads the arguments every entry point shares, in SPEC order: source,
+ * filter, and (with_order) order_by, limit, offset.  Call it in the memory
+ * context the arguments must live in: jsonb arguments are detoasted there.
+ */
+void
+fq_read_query_args(FunctionCallInfo fcinfo, FqQueryArgs *args, bool with_order)
+{
+	memset(args, 0, sizeof(*args));
+	args->relid = PG_GETARG_OID(0);
+	if (!PG_ARGISNULL(1))
+		args->filter = PG_GETARG_JSONB_P(1);
+	if (!with_order)
+		return;
+	if (!PG_ARGISNULL(2))
+		args->order_by = PG_GETARG_JSONB_P(2);
+	if (!PG_ARGISNULL(3))
+	{
+		args->has_limit = true;
+		args->limit = PG_GETARG_INT64(3);
+	}
+	if (!PG_ARGISNULL(4))
+	{
+		args->has_offset = true;
+		args->offset = PG_GETARG_INT64(4);
+	}
+}
+
+/*
+ * fraiseql.to_sql(source, filter, order_by, limit, offset)
+ *		RETURNS TABLE (sql text, params jsonb)
+ */
+Datum
+fraiseql_to_sql(PG_FUNCTION_ARGS)
+{
+	FqQueryArgs args;
+	FqSource	source;
+	FqQuery		query;
+	TupleDesc	tupdesc;
+	StringInfoData params;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	fq_read_query_args(fcinfo, &args, true);
+	fq_source_resolve(args.relid, &source);
+	fq_query_build(&query, &source, FQ_QUERY_ROWS, &args);
+
+	initStringInfo(&params);
+	appendStringInfoChar(&params, '[');
+	for (i = 0; i < query.nparams; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&params, ", ");
+		append_param_json(&params, query.param_types[i], query.param_values[i]);
+	}
+	appendStringInfoChar(&params, ']');
+
+	values[0] = CStringGetTextDatum(query.sql.data);
+	values[1] = DirectFunctionCall1(jsonb_in, CStringGetDatum(params.data));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
+													  values, nulls)));
+}
+
+/*
+ * fraiseql.count(source, filter) RETURNS bigint
+ */
+Datum
+fraiseql_count(PG_FUNCTION_ARGS)
+{
+	FqQueryArgs args;
+	FqSource	source;
+	FqQuery		query;
+	bool		isnull;
+	int64		count;
+	int			rc;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+
+	fq_read_query_args(fcinfo, &args, false);
+	fq_source_resolve(args.relid, &source);
+	fq_query_build(&query, &source, FQ_QUERY_COUNT, &args);
+
+	SPI_connect();
+	rc = SPI_execute_with_args(query.sql.data, query.nparams,
+							   query.param_types, query.param_values,
+							   NULL, true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "fraiseql: count query failed: %s", SPI_result_code_string(rc));
+	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+
+	PG_RETURN_INT64(count);
+}

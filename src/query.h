@@ -1,0 +1,65 @@
+/*-------------------------------------------------------------------------
+ *
+ * query.h
+ *	  The generated statement: SQL text, bound parameters, and the helpers
+ *	  that filter.c and order.c share to write expressions into it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FQ_QUERY_H
+#define FQ_QUERY_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+#include "source.h"
+
+typedef struct FqQuery
+{
+	const FqSource *source;
+	StringInfoData sql;			/* the statement, with $n placeholders */
+	int			nparams;
+	int			maxparams;
+	Oid		   *param_types;
+	Datum	   *param_values;	/* never NULL: a NULL value is a shape */
+} FqQuery;
+
+/* What the statement returns */
+typedef enum FqQueryKind
+{
+	FQ_QUERY_ROWS,				/* SELECT data ... ORDER BY ... LIMIT ... */
+	FQ_QUERY_COUNT				/* SELECT count(*) ... WHERE ... */
+} FqQueryKind;
+
+/* The call arguments that shape a statement; NULL pointers mean absent */
+typedef struct FqQueryArgs
+{
+	Oid			relid;
+	Jsonb	   *filter;
+	Jsonb	   *order_by;
+	bool		has_limit;
+	int64		limit;
+	bool		has_offset;
+	int64		offset;
+} FqQueryArgs;
+
+extern void fq_read_query_args(FunctionCallInfo fcinfo, FqQueryArgs *args,
+							   bool with_order);
+extern void fq_query_build(FqQuery *query, const FqSource *source,
+						   FqQueryKind kind, const FqQueryArgs *args);
+
+/* helpers for filter.c and order.c */
+extern void fq_query_append_param(FqQuery *query, Oid type, Datum value);
+extern const char *fq_type_name(Oid typid);
+extern void fq_check_field_name(const char *name, int len);
+extern char *fq_storage_key(const char *name, int len);
+extern Oid	fq_cast_type(const JsonbValue *value);
+extern void fq_append_data_path(FqQuery *query, List *keys, bool as_text);
+extern void fq_append_data_jsonb(FqQuery *query, List *keys);
+extern char *fq_jsonb_value_text(const JsonbValue *value);
+
+#endif							/* FQ_QUERY_H */

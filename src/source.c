@@ -1,0 +1,106 @@
+/*-------------------------------------------------------------------------
+ *
+ * source.c
+ *	  Resolves the relation a call reads (the "source") through the catalog.
+ *
+ * A source is a table, view, materialized view, foreign table or partitioned
+ * table with a column named "data" of type jsonb or json.  Its other columns
+ * are native columns that filters and orderings may name directly so their
+ * indexes apply.  Everything that reaches generated SQL is taken from the
+ * catalog here and quoted, never from user text.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "source.h"
+
+void
+fq_source_resolve(Oid relid, FqSource *source)
+{
+	Relation	rel;
+	TupleDesc	desc;
+	bool		found_data = false;
+	char		relkind;
+	int			i;
+
+	relkind = get_rel_relkind(relid);
+	if (relkind == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
+		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
+		relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table, view, materialized view or foreign table",
+						get_rel_name(relid))));
+
+	/*
+	 * AccessShareLock is what the generated query takes anyway; taking it
+	 * now keeps the column list stable until that query runs.
+	 */
+	rel = relation_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+
+	source->relid = relid;
+	source->qualified_name =
+		quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+								   RelationGetRelationName(rel));
+	source->ncolumns = 0;
+	source->columns = palloc(sizeof(FqColumn) * Max(desc->natts, 1));
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		if (strcmp(NameStr(att->attname), "data") == 0)
+		{
+			if (att->atttypid != JSONBOID && att->atttypid != JSONOID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("column \"data\" of \"%s\" is of type %s",
+								RelationGetRelationName(rel),
+								format_type_be(att->atttypid)),
+						 errdetail("A fraiseql source holds each object in a column \"data\" of type jsonb or json.")));
+			source->data_type = att->atttypid;
+			found_data = true;
+			continue;
+		}
+		source->columns[source->ncolumns].name = pstrdup(NameStr(att->attname));
+		source->columns[source->ncolumns].typid = att->atttypid;
+		source->ncolumns++;
+	}
+
+	if (!found_data)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("relation \"%s\" has no column \"data\"",
+						RelationGetRelationName(rel)),
+				 errdetail("A fraiseql source holds each object in a column \"data\" of type jsonb or json."),
+				 errhint("Expose the object as \"data\", for example: CREATE VIEW v_x AS SELECT id, to_jsonb(t) AS data FROM tb_x t.")));
+
+	relation_close(rel, NoLock);
+}
+
+const FqColumn *
+fq_source_find_column(const FqSource *source, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < source->ncolumns; i++)
+		if (strcmp(source->columns[i].name, name) == 0)
+			return &source->columns[i];
+	return NULL;
+}

@@ -1,0 +1,247 @@
+/*-------------------------------------------------------------------------
+ *
+ * stream.c
+ *	  fraiseql.stream(): a value-per-call set-returning function that reads
+ *	  the generated query through an SPI cursor, chunk_size rows at a time.
+ *
+ * Each chunk is fetched inside its own SPI_connect/SPI_finish, its rows
+ * turned into json text in a memory context that is reset before the next
+ * chunk, so the memory a stream holds is bounded by one chunk whatever the
+ * result size.  The portal outlives SPI_finish (portals belong to the
+ * transaction); we find it again by name.  It is closed when the last row
+ * has been read, and by an ExprContext callback when the caller stops early
+ * (an outer LIMIT) or rescans; on error, transaction abort drops it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+#include "fraiseql.h"
+#include "stream.h"
+
+PG_FUNCTION_INFO_V1(fraiseql_stream);
+
+int
+fq_chunk_size_arg(bool isnull, int32 value)
+{
+	if (isnull)
+		return fq_chunk_size;
+	if (value < FQ_CHUNK_SIZE_MIN || value > FQ_CHUNK_SIZE_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("chunk_size must be between %d and %d",
+						FQ_CHUNK_SIZE_MIN, FQ_CHUNK_SIZE_MAX)));
+	return value;
+}
+
+/*
+ * Opens the statement as a no-scroll cursor.  The cursor, its name and the
+ * chunk context live in "parent".
+ */
+void
+fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
+			   MemoryContext parent)
+{
+	Portal		portal;
+
+	memset(cursor, 0, sizeof(*cursor));
+	cursor->data_type = query->source->data_type;
+	cursor->chunk_size = chunk_size;
+	cursor->chunk_context = AllocSetContextCreate(parent, "fraiseql chunk",
+												  ALLOCSET_DEFAULT_SIZES);
+
+	SPI_connect();
+	portal = SPI_cursor_open_with_args(NULL, query->sql.data,
+									   query->nparams, query->param_types,
+									   query->param_values, NULL,
+									   true, CURSOR_OPT_NO_SCROLL);
+	cursor->portal_name = MemoryContextStrdup(parent, portal->name);
+	SPI_finish();
+}
+
+void
+fq_cursor_close(FqCursor *cursor)
+{
+	if (cursor->portal_name)
+	{
+		Portal		portal = SPI_cursor_find(cursor->portal_name);
+
+		if (portal)
+			SPI_cursor_close(portal);
+		cursor->portal_name = NULL;
+	}
+}
+
+/*
+ * Fetches the next chunk into the chunk context, as json text.
+ */
+static void
+fetch_chunk(FqCursor *cursor)
+{
+	Portal		portal;
+	MemoryContext oldcontext;
+	uint64		i;
+
+	MemoryContextReset(cursor->chunk_context);
+	cursor->nrows = cursor->next = 0;
+
+	SPI_connect();
+	portal = SPI_cursor_find(cursor->portal_name);
+	if (portal == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_CURSOR_STATE),
+				 errmsg("fraiseql stream cursor \"%s\" no longer exists",
+						cursor->portal_name),
+				 errdetail("The transaction that opened it has ended.")));
+	SPI_cursor_fetch(portal, true, cursor->chunk_size);
+
+	oldcontext = MemoryContextSwitchTo(cursor->chunk_context);
+	cursor->rows = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	cursor->nulls = palloc(sizeof(bool) * Max(SPI_processed, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		data;
+
+		CHECK_FOR_INTERRUPTS();
+		data = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		cursor->nulls[i] = isnull;
+		if (isnull)
+			cursor->rows[i] = (Datum) 0;
+		else if (cursor->data_type == JSONBOID)
+		{
+			Jsonb	   *jb = DatumGetJsonbP(data);
+			char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+
+			cursor->rows[i] = PointerGetDatum(cstring_to_text(text));
+			pfree(text);
+			if ((Pointer) jb != DatumGetPointer(data))
+				pfree(jb);
+		}
+		else
+			cursor->rows[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(data));
+	}
+	cursor->nrows = (int) SPI_processed;
+	MemoryContextSwitchTo(oldcontext);
+
+	if (SPI_processed < (uint64) cursor->chunk_size)
+	{
+		cursor->exhausted = true;
+		SPI_cursor_close(portal);
+		cursor->portal_name = NULL;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	SPI_finish();
+
+	cursor->chunks++;
+	cursor->total_rows += cursor->nrows;
+	cursor->peak_chunk_bytes = Max(cursor->peak_chunk_bytes,
+								   MemoryContextMemAllocated(cursor->chunk_context, true));
+}
+
+/*
+ * Returns the next row's json text; false at the end.  The value lives in
+ * the chunk context until the next call that fetches a chunk.
+ */
+bool
+fq_cursor_next(FqCursor *cursor, Datum *value, bool *isnull)
+{
+	if (cursor->next >= cursor->nrows)
+	{
+		if (cursor->exhausted || cursor->portal_name == NULL)
+			return false;
+		fetch_chunk(cursor);
+		if (cursor->nrows == 0)
+			return false;
+	}
+	*value = cursor->rows[cursor->next];
+	*isnull = cursor->nulls[cursor->next];
+	cursor->next++;
+	return true;
+}
+
+/* ExprContext callback: the caller stopped early or rescans */
+static void
+stream_shutdown(Datum arg)
+{
+	fq_cursor_close((FqCursor *) DatumGetPointer(arg));
+}
+
+/*
+ * fraiseql.stream(source, filter, order_by, limit, offset, selection,
+ *				   typename, chunk_size) RETURNS SETOF json
+ */
+Datum
+fraiseql_stream(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	FqCursor   *cursor;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		value;
+	bool		isnull;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext oldcontext;
+		FqQueryArgs args;
+		FqSource   *source;
+		FqQuery		query;
+		int			chunk_size;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		if (PG_ARGISNULL(0))
+		{
+			funcctx->user_fctx = NULL;
+			SRF_RETURN_DONE(funcctx);
+		}
+		if (!PG_ARGISNULL(5) || !PG_ARGISNULL(6))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("selection and typename are not supported yet")));
+		chunk_size = fq_chunk_size_arg(PG_ARGISNULL(7), PG_ARGISNULL(7) ? 0 : PG_GETARG_INT32(7));
+
+		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+
+		fq_read_query_args(fcinfo, &args, true);
+
+		source = palloc(sizeof(FqSource));
+		fq_source_resolve(args.relid, source);
+		fq_query_build(&query, source, FQ_QUERY_ROWS, &args);
+
+		cursor = palloc(sizeof(FqCursor));
+		fq_cursor_open(cursor, &query, chunk_size, funcctx->multi_call_memory_ctx);
+		funcctx->user_fctx = cursor;
+
+		if (rsinfo && IsA(rsinfo, ReturnSetInfo))
+			RegisterExprContextCallback(rsinfo->econtext, stream_shutdown,
+										PointerGetDatum(cursor));
+		MemoryContextSwitchTo(oldcontext);
+	}
+
+	funcctx = SRF_PERCALL_SETUP();
+	cursor = (FqCursor *) funcctx->user_fctx;
+
+	if (cursor && fq_cursor_next(cursor, &value, &isnull))
+	{
+		if (isnull)
+			SRF_RETURN_NEXT_NULL(funcctx);
+		SRF_RETURN_NEXT(funcctx, value);
+	}
+
+	if (cursor)
+	{
+		fq_cursor_close(cursor);
+		if (rsinfo && IsA(rsinfo, ReturnSetInfo))
+			UnregisterExprContextCallback(rsinfo->econtext, stream_shutdown,
+										  PointerGetDatum(cursor));
+	}
+	SRF_RETURN_DONE(funcctx);
+}

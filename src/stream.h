@@ -1,0 +1,41 @@
+/*-------------------------------------------------------------------------
+ *
+ * stream.h
+ *	  The chunked cursor behind fraiseql.stream(): open the generated query
+ *	  as a portal, read it chunk by chunk into a per-chunk memory context,
+ *	  close it on end, early stop or rescan.  Shared by the SRF (stream.c)
+ *	  and the custom scan.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FQ_STREAM_H
+#define FQ_STREAM_H
+
+#include "postgres.h"
+
+#include "query.h"
+
+typedef struct FqCursor
+{
+	char	   *portal_name;	/* NULL once closed */
+	Oid			data_type;		/* JSONBOID or JSONOID */
+	int			chunk_size;
+	MemoryContext chunk_context;	/* holds the current chunk, reset per chunk */
+	Datum	   *rows;			/* json text of the current chunk's rows */
+	bool	   *nulls;
+	int			nrows;
+	int			next;			/* next row of the chunk to return */
+	bool		exhausted;		/* the portal returned its last row */
+	/* statistics for EXPLAIN ANALYZE */
+	int64		chunks;
+	int64		total_rows;
+	Size		peak_chunk_bytes;
+} FqCursor;
+
+extern void fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
+						   MemoryContext parent);
+extern bool fq_cursor_next(FqCursor *cursor, Datum *value, bool *isnull);
+extern void fq_cursor_close(FqCursor *cursor);
+extern int	fq_chunk_size_arg(bool isnull, int32 value);
+
+#endif							/* FQ_STREAM_H */
