@@ -32,8 +32,8 @@ failed=0
 echo "== pg_regress"
 tests=$(sed -n 's/^REGRESS *= *//p' Makefile)
 as_pg "$PG_BINDIR/../lib/pgxs/src/test/regress/pg_regress" \
-    --use-existing --host="$FQ_SOCKDIR" --port="$FQ_PORT" \
-    --inputdir="$work" --outputdir="$work" --dbname=fraiseql_regress \
+    --host="$FQ_SOCKDIR" --port="$FQ_PORT" \
+    --inputdir="$work" --outputdir="$work" --dbname=fraiseql_regress --load-extension=fraiseql \
     $tests 2>&1 | tee "$work/pg_regress.log" || true
 ok=$(grep -cE '^(test| ) .* \.\.\. ok' "$work/pg_regress.log" || true)
 bad=$(grep -cE '\.\.\. FAILED' "$work/pg_regress.log" || true)
@@ -48,7 +48,7 @@ fi
 
 echo "== pgTAP"
 fq_psql postgres -c "DROP DATABASE IF EXISTS fraiseql_tap" -c "CREATE DATABASE fraiseql_tap"
-for f in "$work"/test/*.sql; do
+for f in $(ls "$work"/test/*.sql 2>/dev/null); do
     if as_pg pg_prove -q --host "$FQ_SOCKDIR" --port "$FQ_PORT" --dbname fraiseql_tap "$f"; then
         passed=$((passed + 1))
     else

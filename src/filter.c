@@ -710,7 +710,9 @@ translate_object(FilterContext *cx, JsonbContainer *object, List *prefix, int de
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("filter for field \"%s\" must be an object", field),
-						 errhint("Write {\"%s\": {\"eq\": value}}, or nest fields for a path.", field)));
+						 prefix == NIL ?
+						 errhint("Write {\"%s\": {\"eq\": value}}, or nest fields for a path.", field) :
+						 errhint("\"%s\" is not an operator, so it was read as a nested field. " OPERATOR_HINT, field)));
 
 			/* a top-level field may name a native column */
 			if (prefix == NIL)

@@ -27,6 +27,7 @@
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -329,6 +330,16 @@ append_param_json(StringInfo buf, Oid type, Datum value)
 		case BOOLOID:
 			appendStringInfoString(buf, DatumGetBool(value) ? "true" : "false");
 			break;
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			{
+				/* ISO 8601 as to_json writes it, whatever DateStyle says */
+				char		iso[MAXDATELEN + 1];
+
+				escape_json(buf, JsonEncodeDateTime(iso, value, type, NULL));
+				break;
+			}
 		default:
 			escape_json(buf, out);
 			break;
