@@ -17,10 +17,11 @@ OBJS = \
 	src/order.o \
 	src/query.o \
 	src/stream.o \
+	src/scan.o \
 	src/parse.o \
 	src/json_simd.o
 
-REGRESS      = is_json to_sql errors stream
+REGRESS      = is_json to_sql errors stream scan
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config

@@ -16,6 +16,7 @@
 #include "utils/guc.h"
 
 #include "fraiseql.h"
+#include "scan.h"
 
 PG_MODULE_MAGIC;
 
@@ -60,6 +61,8 @@ _PG_init(void)
 							 true,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+
+	fq_scan_init();
 
 	MarkGUCPrefixReserved("fraiseql");
 }

@@ -348,29 +348,29 @@ append_param_json(StringInfo buf, Oid type, Datum value)
 
 /*
  * Reads the arguments every entry point shares, in SPEC order: source,
- * filter, and (with_order) order_by, limit, offset.  Call it in the memory
- * context the arguments must live in: jsonb arguments are detoasted there.
+ * filter, order_by, limit, offset; entry points with fewer arguments pass a
+ * smaller nargs.  Works on fcinfo->args and on arguments the custom scan
+ * evaluated alike.  jsonb arguments are detoasted into the current memory
+ * context, where they must outlive the translation.
  */
 void
-fq_read_query_args(FunctionCallInfo fcinfo, FqQueryArgs *args, bool with_order)
+fq_read_query_args(const NullableDatum *argv, int nargs, FqQueryArgs *args)
 {
 	memset(args, 0, sizeof(*args));
-	args->relid = PG_GETARG_OID(0);
-	if (!PG_ARGISNULL(1))
-		args->filter = PG_GETARG_JSONB_P(1);
-	if (!with_order)
-		return;
-	if (!PG_ARGISNULL(2))
-		args->order_by = PG_GETARG_JSONB_P(2);
-	if (!PG_ARGISNULL(3))
+	args->relid = DatumGetObjectId(argv[0].value);
+	if (nargs > 1 && !argv[1].isnull)
+		args->filter = DatumGetJsonbP(argv[1].value);
+	if (nargs > 2 && !argv[2].isnull)
+		args->order_by = DatumGetJsonbP(argv[2].value);
+	if (nargs > 3 && !argv[3].isnull)
 	{
 		args->has_limit = true;
-		args->limit = PG_GETARG_INT64(3);
+		args->limit = DatumGetInt64(argv[3].value);
 	}
-	if (!PG_ARGISNULL(4))
+	if (nargs > 4 && !argv[4].isnull)
 	{
 		args->has_offset = true;
-		args->offset = PG_GETARG_INT64(4);
+		args->offset = DatumGetInt64(argv[4].value);
 	}
 }
 
@@ -395,7 +395,7 @@ fraiseql_to_sql(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 
-	fq_read_query_args(fcinfo, &args, true);
+	fq_read_query_args(fcinfo->args, PG_NARGS(), &args);
 	fq_source_resolve(args.relid, &source);
 	fq_query_build(&query, &source, FQ_QUERY_ROWS, &args);
 
@@ -431,7 +431,7 @@ fraiseql_count(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 
-	fq_read_query_args(fcinfo, &args, false);
+	fq_read_query_args(fcinfo->args, PG_NARGS(), &args);
 	fq_source_resolve(args.relid, &source);
 	fq_query_build(&query, &source, FQ_QUERY_COUNT, &args);
 

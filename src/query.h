@@ -47,8 +47,8 @@ typedef struct FqQueryArgs
 	int64		offset;
 } FqQueryArgs;
 
-extern void fq_read_query_args(FunctionCallInfo fcinfo, FqQueryArgs *args,
-							   bool with_order);
+extern void fq_read_query_args(const NullableDatum *argv, int nargs,
+							   FqQueryArgs *args);
 extern void fq_query_build(FqQuery *query, const FqSource *source,
 						   FqQueryKind kind, const FqQueryArgs *args);
 

@@ -54,6 +54,8 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
 
 	memset(cursor, 0, sizeof(*cursor));
 	cursor->data_type = query->source->data_type;
+	cursor->source_relid = query->source->relid;
+	cursor->sql = MemoryContextStrdup(parent, query->sql.data);
 	cursor->chunk_size = chunk_size;
 	cursor->chunk_context = AllocSetContextCreate(parent, "fraiseql chunk",
 												  ALLOCSET_DEFAULT_SIZES);
@@ -176,6 +178,44 @@ stream_shutdown(Datum arg)
 }
 
 /*
+ * Starts a stream from the eight arguments of fraiseql.stream(), as the SRF
+ * receives them or as the custom scan evaluated them: translate, open the
+ * cursor.  Everything lives in "context".  Returns NULL for a NULL source.
+ */
+FqCursor *
+fq_stream_begin(const NullableDatum *argv, MemoryContext context)
+{
+	MemoryContext oldcontext = MemoryContextSwitchTo(context);
+	FqQueryArgs args;
+	FqSource   *source;
+	FqQuery		query;
+	FqCursor   *cursor;
+	int			chunk_size;
+
+	if (argv[FQ_ARG_SOURCE].isnull)
+	{
+		MemoryContextSwitchTo(oldcontext);
+		return NULL;
+	}
+	if (!argv[FQ_ARG_SELECTION].isnull || !argv[FQ_ARG_TYPENAME].isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("selection and typename are not supported yet")));
+	chunk_size = fq_chunk_size_arg(argv[FQ_ARG_CHUNK_SIZE].isnull,
+								   DatumGetInt32(argv[FQ_ARG_CHUNK_SIZE].value));
+
+	fq_read_query_args(argv, FQ_STREAM_NARGS, &args);
+	source = palloc(sizeof(FqSource));
+	fq_source_resolve(args.relid, source);
+	fq_query_build(&query, source, FQ_QUERY_ROWS, &args);
+
+	cursor = palloc(sizeof(FqCursor));
+	fq_cursor_open(cursor, &query, chunk_size, context);
+	MemoryContextSwitchTo(oldcontext);
+	return cursor;
+}
+
+/*
  * fraiseql.stream(source, filter, order_by, limit, offset, selection,
  *				   typename, chunk_size) RETURNS SETOF json
  */
@@ -190,40 +230,12 @@ fraiseql_stream(PG_FUNCTION_ARGS)
 
 	if (SRF_IS_FIRSTCALL())
 	{
-		MemoryContext oldcontext;
-		FqQueryArgs args;
-		FqSource   *source;
-		FqQuery		query;
-		int			chunk_size;
-
 		funcctx = SRF_FIRSTCALL_INIT();
-		if (PG_ARGISNULL(0))
-		{
-			funcctx->user_fctx = NULL;
-			SRF_RETURN_DONE(funcctx);
-		}
-		if (!PG_ARGISNULL(5) || !PG_ARGISNULL(6))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("selection and typename are not supported yet")));
-		chunk_size = fq_chunk_size_arg(PG_ARGISNULL(7), PG_ARGISNULL(7) ? 0 : PG_GETARG_INT32(7));
-
-		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-
-		fq_read_query_args(fcinfo, &args, true);
-
-		source = palloc(sizeof(FqSource));
-		fq_source_resolve(args.relid, source);
-		fq_query_build(&query, source, FQ_QUERY_ROWS, &args);
-
-		cursor = palloc(sizeof(FqCursor));
-		fq_cursor_open(cursor, &query, chunk_size, funcctx->multi_call_memory_ctx);
+		cursor = fq_stream_begin(fcinfo->args, funcctx->multi_call_memory_ctx);
 		funcctx->user_fctx = cursor;
-
-		if (rsinfo && IsA(rsinfo, ReturnSetInfo))
+		if (cursor && rsinfo && IsA(rsinfo, ReturnSetInfo))
 			RegisterExprContextCallback(rsinfo->econtext, stream_shutdown,
 										PointerGetDatum(cursor));
-		MemoryContextSwitchTo(oldcontext);
 	}
 
 	funcctx = SRF_PERCALL_SETUP();

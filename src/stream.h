@@ -13,10 +13,25 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 #include "query.h"
+
+/* Positions of fraiseql.stream()'s arguments */
+#define FQ_ARG_SOURCE		0
+#define FQ_ARG_FILTER		1
+#define FQ_ARG_ORDER_BY		2
+#define FQ_ARG_LIMIT		3
+#define FQ_ARG_OFFSET		4
+#define FQ_ARG_SELECTION	5
+#define FQ_ARG_TYPENAME		6
+#define FQ_ARG_CHUNK_SIZE	7
+#define FQ_STREAM_NARGS		8
 
 typedef struct FqCursor
 {
+	Oid			source_relid;
+	char	   *sql;			/* the generated statement, for EXPLAIN */
 	char	   *portal_name;	/* NULL once closed */
 	Oid			data_type;		/* JSONBOID or JSONOID */
 	int			chunk_size;
@@ -37,5 +52,6 @@ extern void fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
 extern bool fq_cursor_next(FqCursor *cursor, Datum *value, bool *isnull);
 extern void fq_cursor_close(FqCursor *cursor);
 extern int	fq_chunk_size_arg(bool isnull, int32 value);
+extern FqCursor *fq_stream_begin(const NullableDatum *argv, MemoryContext context);
 
 #endif							/* FQ_STREAM_H */
