@@ -18,10 +18,11 @@ OBJS = \
 	src/query.o \
 	src/stream.o \
 	src/scan.o \
+	src/plancache.o \
 	src/parse.o \
 	src/json_simd.o
 
-REGRESS      = is_json to_sql errors stream scan
+REGRESS      = is_json to_sql errors stream scan plancache
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config

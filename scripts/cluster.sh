@@ -29,6 +29,7 @@ start() {
         echo "wal_level = replica"
         echo "max_wal_senders = 4"
         echo "log_min_messages = warning"
+        echo "fraiseql.plan_cache_size = ${FQ_PLAN_CACHE_SIZE:-1000}"
         for line in "$@"; do echo "$line"; done
     } | as_pg tee -a "$FQ_DATADIR/postgresql.conf" >/dev/null
     echo "local replication all trust" | as_pg tee -a "$FQ_DATADIR/pg_hba.conf" >/dev/null

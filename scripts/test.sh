@@ -24,7 +24,8 @@ chmod -R a+rX "$work"
 trap '"$root/scripts/cluster.sh" stop >/dev/null; rm -rf "$work"' EXIT
 
 echo "== cluster"
-"$root/scripts/cluster.sh" start
+# a small plan cache, so the eviction tests can fill it
+FQ_PLAN_CACHE_SIZE=16 "$root/scripts/cluster.sh" start
 
 passed=0
 failed=0

@@ -53,3 +53,56 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION fraiseql.is_json(text) IS
 'true iff the text is valid JSON (text::json would succeed); validated with simdjson';
+
+-- The plan cache (needs shared_preload_libraries = 'fraiseql')
+
+CREATE FUNCTION fraiseql.plan_cache_entries(
+    OUT queryid     bigint,
+    OUT dbid        oid,
+    OUT source      oid,
+    OUT data_type   regtype,
+    OUT userid      oid,
+    OUT sql         text,
+    OUT param_types regtype[],
+    OUT calls       bigint,
+    OUT rows        bigint,
+    OUT total_time  double precision,
+    OUT mean_time   double precision,
+    OUT last_used   timestamptz,
+    OUT plans       bigint,
+    OUT generic_plan boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'fraiseql_plan_cache'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE VIEW fraiseql.plan_cache AS SELECT * FROM fraiseql.plan_cache_entries();
+
+COMMENT ON VIEW fraiseql.plan_cache IS
+'one row per cached query shape: the generated SQL, its parameter types and statistics (times in ms)';
+
+CREATE FUNCTION fraiseql.plan_cache_stats(
+    OUT capacity      integer,
+    OUT entries       integer,
+    OUT hits          bigint,
+    OUT misses        bigint,
+    OUT evictions     bigint,
+    OUT invalidations bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'fraiseql_plan_cache_info'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE VIEW fraiseql.plan_cache_info AS SELECT * FROM fraiseql.plan_cache_stats();
+
+COMMENT ON VIEW fraiseql.plan_cache_info IS
+'the plan cache as a whole: capacity, entries, hits, misses, evictions, invalidations';
+
+CREATE FUNCTION fraiseql.plan_cache_reset()
+RETURNS void
+AS 'MODULE_PATHNAME', 'fraiseql_plan_cache_reset'
+LANGUAGE C STRICT VOLATILE;
+
+COMMENT ON FUNCTION fraiseql.plan_cache_reset() IS
+'empties the shared plan cache and zeroes its counters';
+
+REVOKE ALL ON FUNCTION fraiseql.plan_cache_reset() FROM PUBLIC;
+GRANT SELECT ON fraiseql.plan_cache, fraiseql.plan_cache_info TO PUBLIC;

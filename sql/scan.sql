@@ -27,6 +27,8 @@ SELECT * FROM explain($$SELECT * FROM fraiseql.stream('tv_item', order_by => '[{
 SELECT * FROM explain($$SELECT count(*) FROM fraiseql.stream('tv_item', chunk_size => 64)$$, ', ANALYZE');
 -- VERBOSE also shows the plan the generated query ran with
 SELECT * FROM explain($$SELECT * FROM fraiseql.stream('tv_item', '{"id": {"eq": 7}}')$$, ', ANALYZE, VERBOSE');
+-- the same shape with another value: the plan cache hits
+SELECT * FROM explain($$SELECT * FROM fraiseql.stream('tv_item', '{"id": {"eq": 8}}')$$, ', ANALYZE');
 
 -- rows equal the select-list form and plain SQL
 SELECT (SELECT array_agg(s::text ORDER BY s::text) FROM fraiseql.stream('tv_item', '{"rank": {"lt": 10}}') s)

@@ -16,6 +16,7 @@
 #include "utils/guc.h"
 
 #include "fraiseql.h"
+#include "plancache.h"
 #include "scan.h"
 
 PG_MODULE_MAGIC;
@@ -63,6 +64,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	fq_scan_init();
+	fq_plancache_init();
 
 	MarkGUCPrefixReserved("fraiseql");
 }

@@ -36,6 +36,8 @@
 #include "fraiseql.h"
 #include "filter.h"
 #include "order.h"
+#include "plancache.h"
+#include "portability/instr_time.h"
 #include "query.h"
 
 PG_FUNCTION_INFO_V1(fraiseql_to_sql);
@@ -427,6 +429,9 @@ fraiseql_count(PG_FUNCTION_ARGS)
 	bool		isnull;
 	int64		count;
 	int			rc;
+	FqPlanHandle plan;
+	instr_time	start;
+	instr_time	elapsed;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -435,15 +440,23 @@ fraiseql_count(PG_FUNCTION_ARGS)
 	fq_source_resolve(args.relid, &source);
 	fq_query_build(&query, &source, FQ_QUERY_COUNT, &args);
 
+	INSTR_TIME_SET_CURRENT(start);
 	SPI_connect();
-	rc = SPI_execute_with_args(query.sql.data, query.nparams,
-							   query.param_types, query.param_values,
-							   NULL, true, 1);
+	fq_plancache_acquire(&query, &plan);
+	if (plan.plan)
+		rc = SPI_execute_plan(plan.plan, query.param_values, NULL, true, 1);
+	else
+		rc = SPI_execute_with_args(query.sql.data, query.nparams,
+								   query.param_types, query.param_values,
+								   NULL, true, 1);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "fraiseql: count query failed: %s", SPI_result_code_string(rc));
 	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	fq_plancache_record(&plan, 1, INSTR_TIME_GET_MILLISEC(elapsed));
 
 	PG_RETURN_INT64(count);
 }

@@ -64,6 +64,7 @@ typedef struct FqScanState
 	char	   *last_sql;
 	Oid			last_relid;
 	int			last_chunk_size;
+	FqPlanOutcome last_outcome;
 	int64		chunks;
 	int64		rows;
 	Size		peak_chunk_bytes;
@@ -297,6 +298,7 @@ start_stream(FqScanState *state)
 											  state->cursor->sql);
 		state->last_relid = state->cursor->source_relid;
 		state->last_chunk_size = state->cursor->chunk_size;
+		state->last_outcome = state->cursor->plan.outcome;
 	}
 	state->ordinal = 0;
 	state->starts++;
@@ -464,7 +466,8 @@ explain_stream_scan(CustomScanState *node, List *ancestors, ExplainState *es)
 							   state->rows + (cursor ? cursor->total_rows : 0), es);
 		ExplainPropertyInteger("Peak Chunk Memory", "kB",
 							   (int64) ((peak + 1023) / 1024), es);
-		ExplainPropertyText("Plan Cache", "off", es);
+		ExplainPropertyText("Plan Cache",
+							fq_plancache_outcome_name(state->last_outcome), es);
 	}
 
 	if (es->analyze && es->verbose && state->inner_plan)

@@ -51,6 +51,8 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
 			   MemoryContext parent)
 {
 	Portal		portal;
+	instr_time	start;
+	instr_time	now;
 
 	memset(cursor, 0, sizeof(*cursor));
 	cursor->data_type = query->source->data_type;
@@ -60,18 +62,32 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
 	cursor->chunk_context = AllocSetContextCreate(parent, "fraiseql chunk",
 												  ALLOCSET_DEFAULT_SIZES);
 
+	INSTR_TIME_SET_CURRENT(start);
 	SPI_connect();
-	portal = SPI_cursor_open_with_args(NULL, query->sql.data,
-									   query->nparams, query->param_types,
-									   query->param_values, NULL,
-									   true, CURSOR_OPT_NO_SCROLL);
+	fq_plancache_acquire(query, &cursor->plan);
+	if (cursor->plan.plan)
+		portal = SPI_cursor_open(NULL, cursor->plan.plan, query->param_values,
+								 NULL, true);
+	else
+		portal = SPI_cursor_open_with_args(NULL, query->sql.data,
+										   query->nparams, query->param_types,
+										   query->param_values, NULL,
+										   true, CURSOR_OPT_NO_SCROLL);
 	cursor->portal_name = MemoryContextStrdup(parent, portal->name);
 	SPI_finish();
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_ACCUM_DIFF(cursor->elapsed, now, start);
 }
 
 void
 fq_cursor_close(FqCursor *cursor)
 {
+	if (!cursor->recorded)
+	{
+		cursor->recorded = true;
+		fq_plancache_record(&cursor->plan, cursor->total_rows,
+							INSTR_TIME_GET_MILLISEC(cursor->elapsed));
+	}
 	if (cursor->portal_name)
 	{
 		Portal		portal = SPI_cursor_find(cursor->portal_name);
@@ -91,7 +107,10 @@ fetch_chunk(FqCursor *cursor)
 	Portal		portal;
 	MemoryContext oldcontext;
 	uint64		i;
+	instr_time	start;
+	instr_time	now;
 
+	INSTR_TIME_SET_CURRENT(start);
 	MemoryContextReset(cursor->chunk_context);
 	cursor->nrows = cursor->next = 0;
 
@@ -143,6 +162,8 @@ fetch_chunk(FqCursor *cursor)
 	SPI_freetuptable(SPI_tuptable);
 	SPI_finish();
 
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_ACCUM_DIFF(cursor->elapsed, now, start);
 	cursor->chunks++;
 	cursor->total_rows += cursor->nrows;
 	cursor->peak_chunk_bytes = Max(cursor->peak_chunk_bytes,

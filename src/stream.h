@@ -15,6 +15,8 @@
 
 #include "fmgr.h"
 
+#include "plancache.h"
+#include "portability/instr_time.h"
 #include "query.h"
 
 /* Positions of fraiseql.stream()'s arguments */
@@ -41,6 +43,9 @@ typedef struct FqCursor
 	int			nrows;
 	int			next;			/* next row of the chunk to return */
 	bool		exhausted;		/* the portal returned its last row */
+	FqPlanHandle plan;			/* what the plan cache gave */
+	bool		recorded;		/* statistics handed to the plan cache */
+	instr_time	elapsed;		/* time spent opening and fetching */
 	/* statistics for EXPLAIN ANALYZE */
 	int64		chunks;
 	int64		total_rows;

@@ -1,0 +1,103 @@
+-- The shared plan cache: hits and misses, CLOCK eviction with the small
+-- capacity the test cluster runs with (fraiseql.plan_cache_size = 16),
+-- invalidation by DDL, and who may read an entry's SQL.
+CREATE TABLE tv_pc (id integer PRIMARY KEY, data jsonb);
+INSERT INTO tv_pc SELECT i, jsonb_build_object('id', i, 'n', i % 7, 'name', 'n' || i)
+FROM generate_series(1, 50) i;
+
+CREATE FUNCTION info() RETURNS TABLE (entries int, hits bigint, misses bigint,
+                                      evictions bigint, invalidations bigint)
+LANGUAGE sql AS $$ SELECT entries, hits, misses, evictions, invalidations
+                   FROM fraiseql.plan_cache_info $$;
+
+SELECT capacity FROM fraiseql.plan_cache_info;
+SELECT fraiseql.plan_cache_reset();
+SELECT * FROM info();
+
+-- first call of a shape: a miss; the same shape with other values: hits
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"eq": 3}}');
+SELECT * FROM info();
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"eq": 4}}');
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"eq": 5.5}}');
+SELECT * FROM info();
+-- another shape (a string value, another operator): misses
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"eq": "3"}}');
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"gt": 3}}');
+SELECT * FROM info();
+-- the entries, their statistics and parameter types
+SELECT sql, param_types, calls, rows, plans, data_type,
+       source = 'tv_pc'::regclass AS right_source, mean_time >= 0 AS timed
+FROM fraiseql.plan_cache ORDER BY sql;
+-- after five custom plans PostgreSQL settles on the generic plan; the entry
+-- remembers it for the backends that come later
+DO $$ BEGIN FOR i IN 1..7 LOOP PERFORM count(*) FROM fraiseql.stream('tv_pc', jsonb_build_object('n', jsonb_build_object('eq', i))); END LOOP; END $$;
+SELECT sql, calls, generic_plan FROM fraiseql.plan_cache WHERE sql LIKE '%numeric) = %';
+
+-- eviction: one hot shape used between 40 cold ones never used again
+SELECT fraiseql.plan_cache_reset();
+CREATE TABLE capacity_seen (entries int);
+DO $$
+BEGIN
+  PERFORM count(*) FROM fraiseql.stream('tv_pc', '{"name": {"eq": "hot"}}');
+  FOR i IN 1..40 LOOP
+    PERFORM count(*) FROM fraiseql.stream('tv_pc', jsonb_build_object('cold' || i, jsonb_build_object('eq', 1)));
+    PERFORM count(*) FROM fraiseql.stream('tv_pc', '{"name": {"eq": "hot"}}');
+    INSERT INTO capacity_seen SELECT entries FROM fraiseql.plan_cache_info;
+  END LOOP;
+END $$;
+-- never above capacity; 41 misses, 40 hits, every miss past the 16th evicted
+SELECT max(entries) AS most_entries FROM capacity_seen;
+SELECT * FROM info();
+-- the hot shape survived, the coldest (oldest) went, the newest cold are there
+SELECT count(*) FILTER (WHERE sql LIKE '%''name''%') AS hot,
+       count(*) FILTER (WHERE sql LIKE '%''cold1''%') AS cold1,
+       count(*) FILTER (WHERE sql LIKE '%''cold40''%') AS cold40
+FROM fraiseql.plan_cache;
+SELECT calls FROM fraiseql.plan_cache WHERE sql LIKE '%''name''%';
+
+-- invalidation: CREATE OR REPLACE VIEW drops the source's entries, and the
+-- next call sees the new definition (a stale plan would return old rows)
+SELECT fraiseql.plan_cache_reset();
+CREATE VIEW v_pc AS SELECT id, data FROM tv_pc WHERE id <= 10;
+SELECT count(*) FROM fraiseql.stream('v_pc', '{"n": {"eq": 1}}');
+SELECT count(*) FROM fraiseql.stream('v_pc', '{"n": {"eq": 1}}');
+CREATE OR REPLACE VIEW v_pc AS SELECT id, data FROM tv_pc WHERE id > 10;
+SELECT (SELECT count(*) FROM fraiseql.stream('v_pc', '{"n": {"eq": 1}}')) AS after_replace,
+       (SELECT count(*) FROM tv_pc WHERE id > 10 AND (data->>'n')::numeric = 1) AS plain;
+SELECT * FROM info();
+-- a view that turns a data key into a column: a new shape, right rows
+CREATE OR REPLACE VIEW v_pc AS SELECT id, data, (data->>'n')::int AS n FROM tv_pc;
+SELECT sql FROM fraiseql.to_sql('v_pc', '{"n": {"eq": 1}}');
+SELECT (SELECT count(*) FROM fraiseql.stream('v_pc', '{"n": {"eq": 1}}')) AS with_column,
+       (SELECT count(*) FROM tv_pc WHERE (data->>'n')::int = 1) AS plain;
+-- ALTER TABLE on a table source
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"lt": 5}}');
+ALTER TABLE tv_pc ADD COLUMN extra int;
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"lt": 5}}');
+SELECT invalidations > 0 AS invalidated FROM fraiseql.plan_cache_info;
+DROP VIEW v_pc;
+
+-- who may read an entry's SQL: its creator, superusers, pg_read_all_stats
+SELECT fraiseql.plan_cache_reset();
+CREATE ROLE regress_fq_alice;
+CREATE ROLE regress_fq_bob;
+GRANT USAGE ON SCHEMA fraiseql TO regress_fq_alice, regress_fq_bob;
+GRANT SELECT ON tv_pc TO regress_fq_alice, regress_fq_bob;
+SET ROLE regress_fq_alice;
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"name": {"eq": "alice"}}');
+SELECT sql FROM fraiseql.plan_cache;
+RESET ROLE;
+SET ROLE regress_fq_bob;
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"eq": 1}}');
+SELECT sql FROM fraiseql.plan_cache ORDER BY sql;
+SELECT fraiseql.plan_cache_reset();
+RESET ROLE;
+GRANT pg_read_all_stats TO regress_fq_bob;
+SET ROLE regress_fq_bob;
+SELECT sql FROM fraiseql.plan_cache ORDER BY sql;
+RESET ROLE;
+SELECT count(*) AS superuser_sees FROM fraiseql.plan_cache WHERE sql NOT LIKE '<%';
+REVOKE ALL ON tv_pc FROM regress_fq_alice, regress_fq_bob;
+REVOKE ALL ON SCHEMA fraiseql FROM regress_fq_alice, regress_fq_bob;
+DROP ROLE regress_fq_alice;
+DROP ROLE regress_fq_bob;

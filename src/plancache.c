@@ -1,0 +1,803 @@
+/*-------------------------------------------------------------------------
+ *
+ * plancache.c
+ *	  The plan cache (SPEC section 8): query shapes in shared memory, shared
+ *	  by every backend, with statistics; prepared plans per backend.
+ *
+ * The shape of a call is the generated SQL text, which depends only on the
+ * source and the shape of filter, order and pagination (never on values).
+ * A shared entry, keyed by (database, source, hash of the SQL), holds the
+ * SQL, its parameter types, statistics, and what the first backends learnt
+ * about the shape's plans: whether PostgreSQL settled on a generic plan, so
+ * later backends skip the five custom plans it otherwise tries first.
+ * Executable plans cannot live in shared memory, so each backend keeps its
+ * own SPI plans (SPI_prepare_cursor + SPI_keepplan) in a local hash keyed by
+ * the same SQL; PostgreSQL's plancache revalidates them after DDL.
+ *
+ * Locking protocol (modelled on pg_stat_statements):
+ *	- the LWLock protects the index hash and the key, text and generation of
+ *	  every entry.  Lookups (hits) take it shared; inserting, evicting,
+ *	  invalidating and resetting take it exclusive.
+ *	- a hit sets the entry's usage bit with an atomic store, never under an
+ *	  exclusive lock; eviction is CLOCK (second chance) over the fixed entry
+ *	  array, under the exclusive lock, so the capacity is never exceeded and
+ *	  an entry used since the hand last passed survives.
+ *	- an entry's counters are protected by its spinlock; the global hit,
+ *	  miss, eviction and invalidation counts are atomics, so they are exact.
+ *
+ * Invalidation: a relcache callback, run in every backend (also on a hot
+ * standby, where the invalidations arrive by WAL replay), queues the
+ * relation; the backend's next call drops its local plans for it and
+ * removes the relation's shared entries.  Nothing here writes a catalog or
+ * assigns a transaction id.
+ *
+ * Without shared_preload_libraries the cache is local to each backend and
+ * the two views raise 55000.  fraiseql.plan_cache_size = 0 turns caching
+ * off: every call plans its statement once, as a one-shot plan.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "port/atomics.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/plancache.h"
+#include "utils/timestamp.h"
+
+#include "fraiseql.h"
+#include "plancache.h"
+
+PG_FUNCTION_INFO_V1(fraiseql_plan_cache);
+PG_FUNCTION_INFO_V1(fraiseql_plan_cache_info);
+PG_FUNCTION_INFO_V1(fraiseql_plan_cache_reset);
+
+/* Shapes longer than this, or with more parameters, are cached locally only */
+#define FQ_PLAN_MAX_SQL		3072
+#define FQ_PLAN_MAX_PARAMS	64
+
+/* What the first backends learnt about a shape's plans */
+#define GENERIC_UNKNOWN		0
+#define GENERIC_YES			1	/* PostgreSQL settled on the generic plan */
+#define GENERIC_NO			2	/* it kept planning per call */
+
+typedef struct FqPlanKey
+{
+	Oid			dbid;
+	Oid			relid;
+	uint64		sql_hash;
+} FqPlanKey;
+
+typedef struct FqPlanEntry
+{
+	/* under the LWLock */
+	FqPlanKey	key;
+	bool		in_use;
+	uint32		generation;		/* bumped whenever the slot is refilled */
+	Oid			data_type;
+	Oid			userid;			/* who first ran the shape */
+	int			nparams;
+	Oid			param_types[FQ_PLAN_MAX_PARAMS];
+	int			sql_len;
+	char		sql[FQ_PLAN_MAX_SQL];
+	/* atomics, no lock */
+	pg_atomic_uint32 usage;		/* CLOCK reference bit */
+	pg_atomic_uint32 generic;	/* GENERIC_* */
+	/* under mutex */
+	slock_t		mutex;
+	int64		calls;
+	int64		rows;
+	int64		plans;			/* backends that prepared it */
+	double		total_time;		/* ms */
+	TimestampTz last_used;
+} FqPlanEntry;
+
+typedef struct FqPlanIndexEntry
+{
+	FqPlanKey	key;
+	int			slot;
+} FqPlanIndexEntry;
+
+typedef struct FqPlanShared
+{
+	LWLock	   *lock;
+	int			capacity;
+	int			nentries;		/* under exclusive lock */
+	int			clock_hand;		/* under exclusive lock */
+	pg_atomic_uint64 hits;
+	pg_atomic_uint64 misses;
+	pg_atomic_uint64 evictions;
+	pg_atomic_uint64 invalidations;
+	FqPlanEntry entries[FLEXIBLE_ARRAY_MEMBER];
+} FqPlanShared;
+
+/* A backend's prepared plan for one SQL text */
+typedef struct FqLocalPlan
+{
+	uint64		sql_hash;		/* hash key */
+	char	   *sql;
+	Oid			relid;
+	SPIPlanPtr	plan;
+	uint64		last_used;
+} FqLocalPlan;
+
+int			fq_plan_cache_size = 1000;
+
+static FqPlanShared *shared = NULL;
+static HTAB *shared_index = NULL;
+
+static HTAB *local_plans = NULL;
+static uint64 local_clock = 0;
+static uint64 local_hits = 0;
+static uint64 local_misses = 0;
+
+/* relations whose invalidation is still to be applied */
+#define MAX_PENDING 32
+static Oid	pending_relids[MAX_PENDING];
+static int	npending = 0;
+static bool pending_overflow = false;
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static Size
+shared_size(void)
+{
+	return add_size(offsetof(FqPlanShared, entries),
+					mul_size(fq_plan_cache_size, sizeof(FqPlanEntry)));
+}
+
+static void
+plancache_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(add_size(shared_size(),
+									hash_estimate_size(fq_plan_cache_size,
+													   sizeof(FqPlanIndexEntry))));
+	RequestNamedLWLockTranche("fraiseql", 1);
+}
+
+static void
+plancache_shmem_startup(void)
+{
+	bool		found;
+	HASHCTL		info;
+	int			i;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	shared = ShmemInitStruct("fraiseql plan cache", shared_size(), &found);
+	if (!found)
+	{
+		shared->lock = &(GetNamedLWLockTranche("fraiseql"))->lock;
+		shared->capacity = fq_plan_cache_size;
+		shared->nentries = 0;
+		shared->clock_hand = 0;
+		pg_atomic_init_u64(&shared->hits, 0);
+		pg_atomic_init_u64(&shared->misses, 0);
+		pg_atomic_init_u64(&shared->evictions, 0);
+		pg_atomic_init_u64(&shared->invalidations, 0);
+		for (i = 0; i < fq_plan_cache_size; i++)
+		{
+			FqPlanEntry *e = &shared->entries[i];
+
+			e->in_use = false;
+			e->generation = 0;
+			pg_atomic_init_u32(&e->usage, 0);
+			pg_atomic_init_u32(&e->generic, GENERIC_UNKNOWN);
+			SpinLockInit(&e->mutex);
+		}
+	}
+	memset(&info, 0, sizeof(info));
+	info.keysize = sizeof(FqPlanKey);
+	info.entrysize = sizeof(FqPlanIndexEntry);
+	shared_index = ShmemInitHash("fraiseql plan cache index",
+								 fq_plan_cache_size, fq_plan_cache_size,
+								 &info, HASH_ELEM | HASH_BLOBS);
+	LWLockRelease(AddinShmemInitLock);
+}
+
+/*
+ * Relcache callback: queue the relation; the next call applies it.  Runs
+ * inside invalidation processing, so it takes no lock and touches nothing
+ * but this backend's memory.
+ */
+static void
+plancache_relcache_callback(Datum arg, Oid relid)
+{
+	int			i;
+
+	/* a reset of the whole relcache: PostgreSQL revalidates our plans */
+	if (!OidIsValid(relid))
+		return;
+	for (i = 0; i < npending; i++)
+		if (pending_relids[i] == relid)
+			return;
+	if (npending < MAX_PENDING)
+		pending_relids[npending++] = relid;
+	else
+		pending_overflow = true;
+}
+
+void
+fq_plancache_init(void)
+{
+	DefineCustomIntVariable("fraiseql.plan_cache_size",
+							"Number of query shapes the shared plan cache holds (0 disables caching).",
+							NULL,
+							&fq_plan_cache_size,
+							1000, 0, 100000,
+							PGC_POSTMASTER, 0,
+							NULL, NULL, NULL);
+
+	CacheRegisterRelcacheCallback(plancache_relcache_callback, (Datum) 0);
+
+	if (!process_shared_preload_libraries_in_progress || fq_plan_cache_size == 0)
+		return;
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = plancache_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = plancache_shmem_startup;
+}
+
+/*
+ * Drops this backend's plans for a relation (all plans when relid is
+ * invalid).
+ */
+static void
+drop_local_plans(Oid relid)
+{
+	HASH_SEQ_STATUS seq;
+	FqLocalPlan *lp;
+
+	if (local_plans == NULL)
+		return;
+	hash_seq_init(&seq, local_plans);
+	while ((lp = hash_seq_search(&seq)) != NULL)
+	{
+		if (OidIsValid(relid) && lp->relid != relid)
+			continue;
+		SPI_freeplan(lp->plan);
+		pfree(lp->sql);
+		hash_search(local_plans, &lp->sql_hash, HASH_REMOVE, NULL);
+	}
+}
+
+static void
+remove_shared_entry(FqPlanEntry *e)
+{
+	hash_search(shared_index, &e->key, HASH_REMOVE, NULL);
+	e->in_use = false;
+	shared->nentries--;
+}
+
+/*
+ * Removes the shared entries of a relation of this database (all entries
+ * of this database when relid is invalid); returns how many.
+ */
+static int
+invalidate_shared(Oid relid)
+{
+	int			i;
+	int			found = 0;
+	int			removed = 0;
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	for (i = 0; i < shared->capacity && found == 0; i++)
+	{
+		FqPlanEntry *e = &shared->entries[i];
+
+		if (e->in_use && e->key.dbid == MyDatabaseId &&
+			(!OidIsValid(relid) || e->key.relid == relid))
+			found++;
+	}
+	LWLockRelease(shared->lock);
+	if (found == 0)
+		return 0;
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	for (i = 0; i < shared->capacity; i++)
+	{
+		FqPlanEntry *e = &shared->entries[i];
+
+		if (e->in_use && e->key.dbid == MyDatabaseId &&
+			(!OidIsValid(relid) || e->key.relid == relid))
+		{
+			remove_shared_entry(e);
+			removed++;
+		}
+	}
+	pg_atomic_add_fetch_u64(&shared->invalidations, removed);
+	LWLockRelease(shared->lock);
+	return removed;
+}
+
+static void
+apply_pending_invalidations(void)
+{
+	while (npending > 0)
+	{
+		Oid			relid = pending_relids[--npending];
+
+		drop_local_plans(relid);
+		if (shared)
+			invalidate_shared(relid);
+	}
+	if (pending_overflow)
+	{
+		/* too many at once to track: start this backend afresh */
+		pending_overflow = false;
+		drop_local_plans(InvalidOid);
+		if (shared)
+			invalidate_shared(InvalidOid);
+	}
+}
+
+static void
+init_local_plans(void)
+{
+	HASHCTL		info;
+
+	memset(&info, 0, sizeof(info));
+	info.keysize = sizeof(uint64);
+	info.entrysize = sizeof(FqLocalPlan);
+	info.hcxt = CacheMemoryContext;
+	local_plans = hash_create("fraiseql local plans", 256, &info,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/* Keeps the local cache within fraiseql.plan_cache_size: drop the LRU plan */
+static void
+evict_local_plan(void)
+{
+	HASH_SEQ_STATUS seq;
+	FqLocalPlan *lp;
+	FqLocalPlan *oldest = NULL;
+
+	hash_seq_init(&seq, local_plans);
+	while ((lp = hash_seq_search(&seq)) != NULL)
+		if (oldest == NULL || lp->last_used < oldest->last_used)
+			oldest = lp;
+	if (oldest)
+	{
+		SPI_freeplan(oldest->plan);
+		pfree(oldest->sql);
+		hash_search(local_plans, &oldest->sql_hash, HASH_REMOVE, NULL);
+	}
+}
+
+static bool
+entry_matches(const FqPlanEntry *e, const FqQuery *query)
+{
+	return e->in_use && e->data_type == query->source->data_type &&
+		e->sql_len == query->sql.len &&
+		memcmp(e->sql, query->sql.data, query->sql.len) == 0;
+}
+
+/*
+ * CLOCK: the first free slot, or the first entry whose usage bit is clear,
+ * clearing bits on the way (a used entry gets a second chance).  Called
+ * with the exclusive lock.
+ */
+static int
+clock_take_slot(void)
+{
+	for (;;)
+	{
+		int			slot = shared->clock_hand;
+		FqPlanEntry *e = &shared->entries[slot];
+
+		shared->clock_hand = (slot + 1) % shared->capacity;
+		if (!e->in_use)
+			return slot;
+		if (pg_atomic_exchange_u32(&e->usage, 0) != 0)
+			continue;
+		remove_shared_entry(e);
+		pg_atomic_add_fetch_u64(&shared->evictions, 1);
+		return slot;
+	}
+}
+
+/*
+ * Looks the shape up in shared memory, inserting it on a miss.  Returns
+ * true for a hit; fills the handle's slot and generation when the shape has
+ * (or now has) an entry, and *generic with what is known of its plans.
+ */
+static bool
+shared_lookup(FqQuery *query, uint64 sql_hash, FqPlanHandle *handle,
+			  uint32 *generic)
+{
+	FqPlanKey	key;
+	FqPlanIndexEntry *idx;
+	FqPlanEntry *e;
+	bool		found;
+	int			slot;
+
+	memset(&key, 0, sizeof(key));
+	key.dbid = MyDatabaseId;
+	key.relid = query->source->relid;
+	key.sql_hash = sql_hash;
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	idx = hash_search(shared_index, &key, HASH_FIND, NULL);
+	if (idx && entry_matches(&shared->entries[idx->slot], query))
+	{
+		e = &shared->entries[idx->slot];
+		pg_atomic_write_u32(&e->usage, 1);
+		*generic = pg_atomic_read_u32(&e->generic);
+		handle->slot = idx->slot;
+		handle->generation = e->generation;
+		SpinLockAcquire(&e->mutex);
+		e->calls++;
+		SpinLockRelease(&e->mutex);
+		LWLockRelease(shared->lock);
+		pg_atomic_add_fetch_u64(&shared->hits, 1);
+		return true;
+	}
+	LWLockRelease(shared->lock);
+
+	if (query->sql.len >= FQ_PLAN_MAX_SQL || query->nparams > FQ_PLAN_MAX_PARAMS ||
+		shared->capacity == 0)
+	{
+		pg_atomic_add_fetch_u64(&shared->misses, 1);
+		return false;
+	}
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	/* another backend may have inserted it meanwhile */
+	idx = hash_search(shared_index, &key, HASH_FIND, NULL);
+	if (idx)
+	{
+		e = &shared->entries[idx->slot];
+		found = entry_matches(e, query);
+		if (found)
+		{
+			pg_atomic_write_u32(&e->usage, 1);
+			*generic = pg_atomic_read_u32(&e->generic);
+			handle->slot = idx->slot;
+			handle->generation = e->generation;
+			SpinLockAcquire(&e->mutex);
+			e->calls++;
+			SpinLockRelease(&e->mutex);
+		}
+		/* else: a 64-bit hash collision; leave the other shape alone */
+		LWLockRelease(shared->lock);
+		pg_atomic_add_fetch_u64(found ? &shared->hits : &shared->misses, 1);
+		return found;
+	}
+
+	slot = clock_take_slot();
+	e = &shared->entries[slot];
+	e->key = key;
+	e->in_use = true;
+	e->generation++;
+	e->data_type = query->source->data_type;
+	e->userid = GetUserId();
+	e->nparams = query->nparams;
+	memcpy(e->param_types, query->param_types, sizeof(Oid) * query->nparams);
+	e->sql_len = query->sql.len;
+	memcpy(e->sql, query->sql.data, query->sql.len);
+	e->sql[query->sql.len] = '\0';
+	pg_atomic_write_u32(&e->usage, 0);
+	pg_atomic_write_u32(&e->generic, GENERIC_UNKNOWN);
+	e->calls = 1;
+	e->rows = 0;
+	e->plans = 0;
+	e->total_time = 0;
+	e->last_used = GetCurrentTimestamp();
+	idx = hash_search(shared_index, &key, HASH_ENTER, &found);
+	idx->slot = slot;
+	shared->nentries++;
+	*generic = GENERIC_UNKNOWN;
+	handle->slot = slot;
+	handle->generation = e->generation;
+	LWLockRelease(shared->lock);
+	pg_atomic_add_fetch_u64(&shared->misses, 1);
+	return false;
+}
+
+/*
+ * Finds or makes the plan for a statement.  Must be called inside an SPI
+ * connection.  With the cache off the handle's plan is NULL and the caller
+ * opens the statement with a one-shot plan.
+ */
+void
+fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
+{
+	uint64		sql_hash;
+	FqLocalPlan *lp;
+	bool		found;
+	bool		hit;
+	uint32		generic = GENERIC_UNKNOWN;
+
+	handle->plan = NULL;
+	handle->slot = -1;
+	handle->generation = 0;
+	handle->outcome = FQ_PLAN_OFF;
+	if (fq_plan_cache_size == 0)
+		return;
+
+	apply_pending_invalidations();
+	if (local_plans == NULL)
+		init_local_plans();
+
+	sql_hash = hash_bytes_extended((const unsigned char *) query->sql.data,
+								   query->sql.len, query->source->relid);
+	lp = hash_search(local_plans, &sql_hash, HASH_FIND, NULL);
+	if (lp && strcmp(lp->sql, query->sql.data) != 0)
+	{
+		/* a hash collision: the newer shape takes the slot */
+		SPI_freeplan(lp->plan);
+		pfree(lp->sql);
+		hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
+		lp = NULL;
+	}
+
+	if (shared)
+		hit = shared_lookup(query, sql_hash, handle, &generic);
+	else
+	{
+		hit = lp != NULL;
+		if (hit)
+			local_hits++;
+		else
+			local_misses++;
+	}
+
+	if (lp == NULL)
+	{
+		int			options = CURSOR_OPT_NO_SCROLL;
+		SPIPlanPtr	plan;
+
+		if (generic == GENERIC_YES)
+			options |= CURSOR_OPT_GENERIC_PLAN;
+		else if (generic == GENERIC_NO)
+			options |= CURSOR_OPT_CUSTOM_PLAN;
+		plan = SPI_prepare_cursor(query->sql.data, query->nparams,
+								  query->param_types, options);
+		if (plan == NULL)
+			elog(ERROR, "fraiseql: could not prepare generated query: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+
+		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size)
+			evict_local_plan();
+		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
+		lp->sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
+		lp->relid = query->source->relid;
+		lp->plan = plan;
+
+		if (handle->slot >= 0)
+		{
+			FqPlanEntry *e = &shared->entries[handle->slot];
+
+			LWLockAcquire(shared->lock, LW_SHARED);
+			if (e->in_use && e->generation == handle->generation)
+			{
+				SpinLockAcquire(&e->mutex);
+				e->plans++;
+				SpinLockRelease(&e->mutex);
+			}
+			LWLockRelease(shared->lock);
+		}
+	}
+	lp->last_used = ++local_clock;
+	handle->plan = lp->plan;
+	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
+}
+
+/*
+ * Adds a finished call's rows and time to its shared entry, and records
+ * whether PostgreSQL settled on a generic plan for the shape: after five
+ * custom plans it either switches to the generic plan or keeps planning.
+ */
+void
+fq_plancache_record(const FqPlanHandle *handle, uint64 rows, double elapsed_ms)
+{
+	FqPlanEntry *e;
+	uint32		generic = GENERIC_UNKNOWN;
+
+	if (shared == NULL || handle->slot < 0)
+		return;
+
+	if (handle->plan)
+	{
+		List	   *sources = SPI_plan_get_plan_sources(handle->plan);
+
+		if (list_length(sources) == 1)
+		{
+			CachedPlanSource *ps = linitial(sources);
+
+			if (ps->num_generic_plans > 0)
+				generic = GENERIC_YES;
+			else if (ps->num_custom_plans > 5)
+				generic = GENERIC_NO;
+		}
+	}
+
+	e = &shared->entries[handle->slot];
+	LWLockAcquire(shared->lock, LW_SHARED);
+	if (e->in_use && e->generation == handle->generation)
+	{
+		SpinLockAcquire(&e->mutex);
+		e->rows += rows;
+		e->total_time += elapsed_ms;
+		e->last_used = GetCurrentTimestamp();
+		SpinLockRelease(&e->mutex);
+		if (generic != GENERIC_UNKNOWN &&
+			pg_atomic_read_u32(&e->generic) == GENERIC_UNKNOWN)
+			pg_atomic_write_u32(&e->generic, generic);
+	}
+	LWLockRelease(shared->lock);
+}
+
+const char *
+fq_plancache_outcome_name(FqPlanOutcome outcome)
+{
+	switch (outcome)
+	{
+		case FQ_PLAN_HIT:
+			return "hit";
+		case FQ_PLAN_MISS:
+			return "miss";
+		default:
+			return "off";
+	}
+}
+
+static void
+require_shared(void)
+{
+	if (shared == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("fraiseql shared plan cache is not available"),
+				 fq_plan_cache_size == 0 ?
+				 errdetail("fraiseql.plan_cache_size is 0.") :
+				 errdetail("fraiseql was not loaded through shared_preload_libraries; each backend keeps a local cache."),
+				 errhint("Set shared_preload_libraries = 'fraiseql' and a non-zero fraiseql.plan_cache_size, then restart the server.")));
+}
+
+/*
+ * fraiseql.plan_cache: one row per cached shape.  The SQL text of other
+ * users' entries is shown only to superusers and pg_read_all_stats members.
+ */
+Datum
+fraiseql_plan_cache(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	bool		see_all;
+	int			i;
+
+	require_shared();
+	InitMaterializedSRF(fcinfo, 0);
+	see_all = has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	for (i = 0; i < shared->capacity; i++)
+	{
+		FqPlanEntry *e = &shared->entries[i];
+		Datum		values[14];
+		bool		nulls[14] = {0};
+		uint32		generic = pg_atomic_read_u32(&e->generic);
+		Datum	   *types;
+		int64		calls;
+		int64		rows;
+		int64		plans;
+		double		total_time;
+		TimestampTz last_used;
+		int			j;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!e->in_use)
+			continue;
+
+		SpinLockAcquire(&e->mutex);
+		calls = e->calls;
+		rows = e->rows;
+		plans = e->plans;
+		total_time = e->total_time;
+		last_used = e->last_used;
+		SpinLockRelease(&e->mutex);
+
+		values[0] = Int64GetDatum((int64) e->key.sql_hash);
+		values[1] = ObjectIdGetDatum(e->key.dbid);
+		values[2] = ObjectIdGetDatum(e->key.relid);
+		values[3] = ObjectIdGetDatum(e->data_type);
+		values[4] = ObjectIdGetDatum(e->userid);
+		if (see_all || e->userid == GetUserId())
+			values[5] = CStringGetTextDatum(e->sql);
+		else
+			values[5] = CStringGetTextDatum("<insufficient privilege>");
+		types = palloc(sizeof(Datum) * Max(e->nparams, 1));
+		for (j = 0; j < e->nparams; j++)
+			types[j] = ObjectIdGetDatum(e->param_types[j]);
+		values[6] = PointerGetDatum(construct_array(types, e->nparams, REGTYPEOID,
+													sizeof(Oid), true, TYPALIGN_INT));
+		values[7] = Int64GetDatum(calls);
+		values[8] = Int64GetDatum(rows);
+		values[9] = Float8GetDatum(total_time);
+		values[10] = Float8GetDatum(calls > 0 ? total_time / calls : 0);
+		values[11] = TimestampTzGetDatum(last_used);
+		values[12] = Int64GetDatum(plans);
+		values[13] = BoolGetDatum(generic == GENERIC_YES);
+		nulls[13] = generic == GENERIC_UNKNOWN;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	LWLockRelease(shared->lock);
+	return (Datum) 0;
+}
+
+/*
+ * fraiseql.plan_cache_info: capacity, entries, hits, misses, evictions,
+ * invalidations.
+ */
+Datum
+fraiseql_plan_cache_info(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {0};
+	int			nentries;
+
+	require_shared();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	nentries = shared->nentries;
+	LWLockRelease(shared->lock);
+
+	values[0] = Int32GetDatum(shared->capacity);
+	values[1] = Int32GetDatum(nentries);
+	values[2] = Int64GetDatum((int64) pg_atomic_read_u64(&shared->hits));
+	values[3] = Int64GetDatum((int64) pg_atomic_read_u64(&shared->misses));
+	values[4] = Int64GetDatum((int64) pg_atomic_read_u64(&shared->evictions));
+	values[5] = Int64GetDatum((int64) pg_atomic_read_u64(&shared->invalidations));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
+													  values, nulls)));
+}
+
+/*
+ * fraiseql.plan_cache_reset(): empties the shared cache and zeroes its
+ * counters, and drops this backend's plans.  Other backends keep their
+ * prepared plans; their next call of a shape counts as a miss and enters
+ * the shape again.
+ */
+Datum
+fraiseql_plan_cache_reset(PG_FUNCTION_ARGS)
+{
+	int			i;
+
+	require_shared();
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	for (i = 0; i < shared->capacity; i++)
+		if (shared->entries[i].in_use)
+			remove_shared_entry(&shared->entries[i]);
+	shared->clock_hand = 0;
+	pg_atomic_write_u64(&shared->hits, 0);
+	pg_atomic_write_u64(&shared->misses, 0);
+	pg_atomic_write_u64(&shared->evictions, 0);
+	pg_atomic_write_u64(&shared->invalidations, 0);
+	LWLockRelease(shared->lock);
+	drop_local_plans(InvalidOid);
+	PG_RETURN_VOID();
+}
