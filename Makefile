@@ -19,10 +19,14 @@ OBJS = \
 	src/stream.o \
 	src/scan.o \
 	src/plancache.o \
+	src/selection.o \
+	src/project.o \
+	src/jsonwrite.o \
+	src/response.o \
 	src/parse.o \
 	src/json_simd.o
 
-REGRESS      = is_json to_sql errors stream scan plancache
+REGRESS      = is_json to_sql errors stream scan plancache projection
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config

@@ -106,3 +106,20 @@ COMMENT ON FUNCTION fraiseql.plan_cache_reset() IS
 
 REVOKE ALL ON FUNCTION fraiseql.plan_cache_reset() FROM PUBLIC;
 GRANT SELECT ON fraiseql.plan_cache, fraiseql.plan_cache_info TO PUBLIC;
+
+CREATE FUNCTION fraiseql.query(
+    source      regclass,
+    field       text,
+    filter      jsonb   DEFAULT NULL,
+    order_by    jsonb   DEFAULT NULL,
+    "limit"     bigint  DEFAULT NULL,
+    "offset"    bigint  DEFAULT NULL,
+    selection   text    DEFAULT NULL,
+    typename    text    DEFAULT NULL,
+    single      boolean DEFAULT false)
+RETURNS json
+AS 'MODULE_PATHNAME', 'fraiseql_query'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION fraiseql.query(regclass, text, jsonb, jsonb, bigint, bigint, text, text, boolean) IS
+'a whole GraphQL response, {"data": {"<field>": [...]}}, built in one pass';

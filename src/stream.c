@@ -47,15 +47,15 @@ fq_chunk_size_arg(bool isnull, int32 value)
  * chunk context live in "parent".
  */
 void
-fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
-			   MemoryContext parent)
+fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
+			   int chunk_size, MemoryContext parent)
 {
 	Portal		portal;
 	instr_time	start;
 	instr_time	now;
 
 	memset(cursor, 0, sizeof(*cursor));
-	cursor->data_type = query->source->data_type;
+	cursor->format = *format;
 	cursor->source_relid = query->source->relid;
 	cursor->sql = MemoryContextStrdup(parent, query->sql.data);
 	cursor->chunk_size = chunk_size;
@@ -106,6 +106,7 @@ fetch_chunk(FqCursor *cursor)
 {
 	Portal		portal;
 	MemoryContext oldcontext;
+	StringInfoData buf;
 	uint64		i;
 	instr_time	start;
 	instr_time	now;
@@ -124,32 +125,37 @@ fetch_chunk(FqCursor *cursor)
 				 errdetail("The transaction that opened it has ended.")));
 	SPI_cursor_fetch(portal, true, cursor->chunk_size);
 
+	/*
+	 * Render every row into one buffer, each preceded by room for a varlena
+	 * header, then point the row Datums into it once it no longer moves.
+	 */
 	oldcontext = MemoryContextSwitchTo(cursor->chunk_context);
 	cursor->rows = palloc(sizeof(Datum) * Max(SPI_processed, 1));
 	cursor->nulls = palloc(sizeof(bool) * Max(SPI_processed, 1));
+	initStringInfo(&buf);
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
 		Datum		data;
+		int			start;
 
 		CHECK_FOR_INTERRUPTS();
 		data = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
 		cursor->nulls[i] = isnull;
+		cursor->rows[i] = (Datum) 0;
 		if (isnull)
-			cursor->rows[i] = (Datum) 0;
-		else if (cursor->data_type == JSONBOID)
-		{
-			Jsonb	   *jb = DatumGetJsonbP(data);
-			char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-
-			cursor->rows[i] = PointerGetDatum(cstring_to_text(text));
-			pfree(text);
-			if ((Pointer) jb != DatumGetPointer(data))
-				pfree(jb);
-		}
-		else
-			cursor->rows[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(data));
+			continue;
+		/* MAXALIGN so that each varlena header is aligned */
+		appendStringInfoSpaces(&buf, MAXALIGN(buf.len) - buf.len);
+		start = buf.len;
+		appendStringInfoSpaces(&buf, VARHDRSZ);
+		fq_render_row(&buf, &cursor->format, data);
+		SET_VARSIZE(buf.data + start, buf.len - start);
+		cursor->rows[i] = (Datum) start;	/* an offset until the loop ends */
 	}
+	for (i = 0; i < SPI_processed; i++)
+		if (!cursor->nulls[i])
+			cursor->rows[i] = PointerGetDatum(buf.data + (Size) cursor->rows[i]);
 	cursor->nrows = (int) SPI_processed;
 	MemoryContextSwitchTo(oldcontext);
 
@@ -211,6 +217,7 @@ fq_stream_begin(const NullableDatum *argv, MemoryContext context)
 	FqSource   *source;
 	FqQuery		query;
 	FqCursor   *cursor;
+	FqRowFormat format;
 	int			chunk_size;
 
 	if (argv[FQ_ARG_SOURCE].isnull)
@@ -218,10 +225,6 @@ fq_stream_begin(const NullableDatum *argv, MemoryContext context)
 		MemoryContextSwitchTo(oldcontext);
 		return NULL;
 	}
-	if (!argv[FQ_ARG_SELECTION].isnull || !argv[FQ_ARG_TYPENAME].isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("selection and typename are not supported yet")));
 	chunk_size = fq_chunk_size_arg(argv[FQ_ARG_CHUNK_SIZE].isnull,
 								   DatumGetInt32(argv[FQ_ARG_CHUNK_SIZE].value));
 
@@ -230,8 +233,26 @@ fq_stream_begin(const NullableDatum *argv, MemoryContext context)
 	fq_source_resolve(args.relid, source);
 	fq_query_build(&query, source, FQ_QUERY_ROWS, &args);
 
+	format.data_type = source->data_type;
+	format.selection = NULL;
+	format.typename = NULL;
+	format.typename_len = 0;
+	if (!argv[FQ_ARG_SELECTION].isnull)
+	{
+		text	   *sel = DatumGetTextPP(argv[FQ_ARG_SELECTION].value);
+
+		format.selection = fq_selection_get(VARDATA_ANY(sel), VARSIZE_ANY_EXHDR(sel));
+	}
+	if (!argv[FQ_ARG_TYPENAME].isnull)
+	{
+		text	   *tn = DatumGetTextPP(argv[FQ_ARG_TYPENAME].value);
+
+		format.typename = VARDATA_ANY(tn);
+		format.typename_len = VARSIZE_ANY_EXHDR(tn);
+	}
+
 	cursor = palloc(sizeof(FqCursor));
-	fq_cursor_open(cursor, &query, chunk_size, context);
+	fq_cursor_open(cursor, &query, &format, chunk_size, context);
 	MemoryContextSwitchTo(oldcontext);
 	return cursor;
 }

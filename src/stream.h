@@ -16,6 +16,7 @@
 #include "fmgr.h"
 
 #include "plancache.h"
+#include "project.h"
 #include "portability/instr_time.h"
 #include "query.h"
 
@@ -35,7 +36,7 @@ typedef struct FqCursor
 	Oid			source_relid;
 	char	   *sql;			/* the generated statement, for EXPLAIN */
 	char	   *portal_name;	/* NULL once closed */
-	Oid			data_type;		/* JSONBOID or JSONOID */
+	FqRowFormat format;			/* how a row becomes JSON text */
 	int			chunk_size;
 	MemoryContext chunk_context;	/* holds the current chunk, reset per chunk */
 	Datum	   *rows;			/* json text of the current chunk's rows */
@@ -52,7 +53,8 @@ typedef struct FqCursor
 	Size		peak_chunk_bytes;
 } FqCursor;
 
-extern void fq_cursor_open(FqCursor *cursor, FqQuery *query, int chunk_size,
+extern void fq_cursor_open(FqCursor *cursor, FqQuery *query,
+						   const FqRowFormat *format, int chunk_size,
 						   MemoryContext parent);
 extern bool fq_cursor_next(FqCursor *cursor, Datum *value, bool *isnull);
 extern void fq_cursor_close(FqCursor *cursor);
