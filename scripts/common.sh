@@ -11,6 +11,8 @@ FQ_PORT=${FQ_PORT:-54329}
 FQ_SOCKDIR=${FQ_SOCKDIR:-/tmp/fraiseql-sock-$FQ_PORT}
 FQ_DATADIR=${FQ_DATADIR:-/tmp/fraiseql-data-$FQ_PORT}
 FQ_LOG=${FQ_LOG:-/tmp/fraiseql-$FQ_PORT.log}
+# keep NOTICEs such as "database does not exist, skipping" out of the logs
+export PGOPTIONS="${PGOPTIONS:--c client_min_messages=warning}"
 
 if [ "$(id -u)" -eq 0 ]; then
     FQ_PGUSER=postgres

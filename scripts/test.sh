@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh — `make test`: install what is missing, build, install, start a throwaway
-# cluster with fraiseql preloaded, run every pg_regress test (sql/ + expected/) and every
-# pgTAP test (test/*.sql, through pg_prove), stop the cluster, and print one summary line.
+# cluster with fraiseql preloaded, run every pg_regress test (sql/ + expected/), every
+# pgTAP test (test/*.sql, through pg_prove), the hot-standby test and a short concurrency
+# run of the plan cache, stop the cluster, and print one summary line.
 # Exits non-zero if anything failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,6 +57,16 @@ for f in $(ls "$work"/test/*.sql 2>/dev/null); do
         failed=$((failed + 1))
         echo "pgTAP FAILED: $(basename "$f")"
         as_pg pg_prove -v --host "$FQ_SOCKDIR" --port "$FQ_PORT" --dbname fraiseql_tap "$f" 2>&1 | grep -v '^ok' | head -60 || true
+    fi
+done
+
+for suite in standby-test concurrency-test; do
+    echo "== $suite"
+    if "$root/scripts/$suite.sh"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "$suite FAILED"
     fi
 done
 

@@ -25,11 +25,15 @@
  *	- an entry's counters are protected by its spinlock; the global hit,
  *	  miss, eviction and invalidation counts are atomics, so they are exact.
  *
- * Invalidation: a relcache callback, run in every backend (also on a hot
- * standby, where the invalidations arrive by WAL replay), queues the
- * relation; the backend's next call drops its local plans for it and
- * removes the relation's shared entries.  Nothing here writes a catalog or
- * assigns a transaction id.
+ * Invalidation: an entry records the version of its source's definition
+ * (source.c: the raw xmins of its pg_class row and view rule).  A call that
+ * finds the entry made under another version counts an invalidation and
+ * enters the shape afresh, with new statistics and no generic-plan verdict.
+ * Because the version is read from the catalog, this holds in backends
+ * started after the DDL and on a hot standby, where the DDL arrives by WAL
+ * replay; a relcache callback would only reach backends alive at the time.
+ * The backends' own plans are revalidated by PostgreSQL's plancache.
+ * Nothing here writes a catalog or assigns a transaction id.
  *
  * Without shared_preload_libraries the cache is local to each backend and
  * the two views raise 55000.  fraiseql.plan_cache_size = 0 turns caching
@@ -88,6 +92,7 @@ typedef struct FqPlanEntry
 	/* under the LWLock */
 	FqPlanKey	key;
 	bool		in_use;
+	uint64		version;		/* of the source's definition */
 	uint32		generation;		/* bumped whenever the slot is refilled */
 	Oid			data_type;
 	Oid			userid;			/* who first ran the shape */
@@ -131,7 +136,6 @@ typedef struct FqLocalPlan
 {
 	uint64		sql_hash;		/* hash key */
 	char	   *sql;
-	Oid			relid;
 	SPIPlanPtr	plan;
 	uint64		last_used;
 } FqLocalPlan;
@@ -145,12 +149,6 @@ static HTAB *local_plans = NULL;
 static uint64 local_clock = 0;
 static uint64 local_hits = 0;
 static uint64 local_misses = 0;
-
-/* relations whose invalidation is still to be applied */
-#define MAX_PENDING 32
-static Oid	pending_relids[MAX_PENDING];
-static int	npending = 0;
-static bool pending_overflow = false;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -215,28 +213,6 @@ plancache_shmem_startup(void)
 	LWLockRelease(AddinShmemInitLock);
 }
 
-/*
- * Relcache callback: queue the relation; the next call applies it.  Runs
- * inside invalidation processing, so it takes no lock and touches nothing
- * but this backend's memory.
- */
-static void
-plancache_relcache_callback(Datum arg, Oid relid)
-{
-	int			i;
-
-	/* a reset of the whole relcache: PostgreSQL revalidates our plans */
-	if (!OidIsValid(relid))
-		return;
-	for (i = 0; i < npending; i++)
-		if (pending_relids[i] == relid)
-			return;
-	if (npending < MAX_PENDING)
-		pending_relids[npending++] = relid;
-	else
-		pending_overflow = true;
-}
-
 void
 fq_plancache_init(void)
 {
@@ -248,8 +224,6 @@ fq_plancache_init(void)
 							PGC_POSTMASTER, 0,
 							NULL, NULL, NULL);
 
-	CacheRegisterRelcacheCallback(plancache_relcache_callback, (Datum) 0);
-
 	if (!process_shared_preload_libraries_in_progress || fq_plan_cache_size == 0)
 		return;
 	prev_shmem_request_hook = shmem_request_hook;
@@ -259,11 +233,10 @@ fq_plancache_init(void)
 }
 
 /*
- * Drops this backend's plans for a relation (all plans when relid is
- * invalid).
+ * Drops all of this backend's plans.
  */
 static void
-drop_local_plans(Oid relid)
+drop_local_plans(void)
 {
 	HASH_SEQ_STATUS seq;
 	FqLocalPlan *lp;
@@ -273,8 +246,6 @@ drop_local_plans(Oid relid)
 	hash_seq_init(&seq, local_plans);
 	while ((lp = hash_seq_search(&seq)) != NULL)
 	{
-		if (OidIsValid(relid) && lp->relid != relid)
-			continue;
 		SPI_freeplan(lp->plan);
 		pfree(lp->sql);
 		hash_search(local_plans, &lp->sql_hash, HASH_REMOVE, NULL);
@@ -287,68 +258,6 @@ remove_shared_entry(FqPlanEntry *e)
 	hash_search(shared_index, &e->key, HASH_REMOVE, NULL);
 	e->in_use = false;
 	shared->nentries--;
-}
-
-/*
- * Removes the shared entries of a relation of this database (all entries
- * of this database when relid is invalid); returns how many.
- */
-static int
-invalidate_shared(Oid relid)
-{
-	int			i;
-	int			found = 0;
-	int			removed = 0;
-
-	LWLockAcquire(shared->lock, LW_SHARED);
-	for (i = 0; i < shared->capacity && found == 0; i++)
-	{
-		FqPlanEntry *e = &shared->entries[i];
-
-		if (e->in_use && e->key.dbid == MyDatabaseId &&
-			(!OidIsValid(relid) || e->key.relid == relid))
-			found++;
-	}
-	LWLockRelease(shared->lock);
-	if (found == 0)
-		return 0;
-
-	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-	for (i = 0; i < shared->capacity; i++)
-	{
-		FqPlanEntry *e = &shared->entries[i];
-
-		if (e->in_use && e->key.dbid == MyDatabaseId &&
-			(!OidIsValid(relid) || e->key.relid == relid))
-		{
-			remove_shared_entry(e);
-			removed++;
-		}
-	}
-	pg_atomic_add_fetch_u64(&shared->invalidations, removed);
-	LWLockRelease(shared->lock);
-	return removed;
-}
-
-static void
-apply_pending_invalidations(void)
-{
-	while (npending > 0)
-	{
-		Oid			relid = pending_relids[--npending];
-
-		drop_local_plans(relid);
-		if (shared)
-			invalidate_shared(relid);
-	}
-	if (pending_overflow)
-	{
-		/* too many at once to track: start this backend afresh */
-		pending_overflow = false;
-		drop_local_plans(InvalidOid);
-		if (shared)
-			invalidate_shared(InvalidOid);
-	}
 }
 
 static void
@@ -416,6 +325,19 @@ clock_take_slot(void)
 	}
 }
 
+/* A hit: mark the entry used and count the call (caller holds the lock) */
+static void
+use_entry(FqPlanEntry *e, int slot, FqPlanHandle *handle, uint32 *generic)
+{
+	pg_atomic_write_u32(&e->usage, 1);
+	*generic = pg_atomic_read_u32(&e->generic);
+	handle->slot = slot;
+	handle->generation = e->generation;
+	SpinLockAcquire(&e->mutex);
+	e->calls++;
+	SpinLockRelease(&e->mutex);
+}
+
 /*
  * Looks the shape up in shared memory, inserting it on a miss.  Returns
  * true for a hit; fills the handle's slot and generation when the shape has
@@ -438,16 +360,10 @@ shared_lookup(FqQuery *query, uint64 sql_hash, FqPlanHandle *handle,
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	idx = hash_search(shared_index, &key, HASH_FIND, NULL);
-	if (idx && entry_matches(&shared->entries[idx->slot], query))
+	if (idx && entry_matches(&shared->entries[idx->slot], query) &&
+		shared->entries[idx->slot].version == query->source->version)
 	{
-		e = &shared->entries[idx->slot];
-		pg_atomic_write_u32(&e->usage, 1);
-		*generic = pg_atomic_read_u32(&e->generic);
-		handle->slot = idx->slot;
-		handle->generation = e->generation;
-		SpinLockAcquire(&e->mutex);
-		e->calls++;
-		SpinLockRelease(&e->mutex);
+		use_entry(&shared->entries[idx->slot], idx->slot, handle, generic);
 		LWLockRelease(shared->lock);
 		pg_atomic_add_fetch_u64(&shared->hits, 1);
 		return true;
@@ -462,34 +378,40 @@ shared_lookup(FqQuery *query, uint64 sql_hash, FqPlanHandle *handle,
 	}
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-	/* another backend may have inserted it meanwhile */
+	slot = -1;
 	idx = hash_search(shared_index, &key, HASH_FIND, NULL);
 	if (idx)
 	{
 		e = &shared->entries[idx->slot];
-		found = entry_matches(e, query);
-		if (found)
+		if (!entry_matches(e, query))
 		{
-			pg_atomic_write_u32(&e->usage, 1);
-			*generic = pg_atomic_read_u32(&e->generic);
-			handle->slot = idx->slot;
-			handle->generation = e->generation;
-			SpinLockAcquire(&e->mutex);
-			e->calls++;
-			SpinLockRelease(&e->mutex);
+			/* a 64-bit hash collision: leave the other shape alone */
+			LWLockRelease(shared->lock);
+			pg_atomic_add_fetch_u64(&shared->misses, 1);
+			return false;
 		}
-		/* else: a 64-bit hash collision; leave the other shape alone */
-		LWLockRelease(shared->lock);
-		pg_atomic_add_fetch_u64(found ? &shared->hits : &shared->misses, 1);
-		return found;
+		if (e->version == query->source->version)
+		{
+			/* another backend entered or refreshed it meanwhile */
+			use_entry(e, idx->slot, handle, generic);
+			LWLockRelease(shared->lock);
+			pg_atomic_add_fetch_u64(&shared->hits, 1);
+			return true;
+		}
+		/* made before the source's definition changed: enter it afresh */
+		slot = idx->slot;
+		remove_shared_entry(e);
+		pg_atomic_add_fetch_u64(&shared->invalidations, 1);
 	}
 
-	slot = clock_take_slot();
+	if (slot < 0)
+		slot = clock_take_slot();
 	e = &shared->entries[slot];
 	e->key = key;
 	e->in_use = true;
 	e->generation++;
 	e->data_type = query->source->data_type;
+	e->version = query->source->version;
 	e->userid = GetUserId();
 	e->nparams = query->nparams;
 	memcpy(e->param_types, query->param_types, sizeof(Oid) * query->nparams);
@@ -535,7 +457,6 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	if (fq_plan_cache_size == 0)
 		return;
 
-	apply_pending_invalidations();
 	if (local_plans == NULL)
 		init_local_plans();
 
@@ -582,7 +503,6 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 			evict_local_plan();
 		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
 		lp->sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
-		lp->relid = query->source->relid;
 		lp->plan = plan;
 
 		if (handle->slot >= 0)
@@ -798,6 +718,6 @@ fraiseql_plan_cache_reset(PG_FUNCTION_ARGS)
 	pg_atomic_write_u64(&shared->evictions, 0);
 	pg_atomic_write_u64(&shared->invalidations, 0);
 	LWLockRelease(shared->lock);
-	drop_local_plans(InvalidOid);
+	drop_local_plans();
 	PG_RETURN_VOID();
 }

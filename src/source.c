@@ -13,12 +13,16 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_rewrite.h"
 #include "catalog/pg_type.h"
+#include "rewrite/rewriteSupport.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "source.h"
 
@@ -91,7 +95,42 @@ fq_source_resolve(Oid relid, FqSource *source)
 				 errdetail("A fraiseql source holds each object in a column \"data\" of type jsonb or json."),
 				 errhint("Expose the object as \"data\", for example: CREATE VIEW v_x AS SELECT id, to_jsonb(t) AS data FROM tb_x t.")));
 
+	source->version = fq_source_version(relid, relkind);
 	relation_close(rel, NoLock);
+}
+
+/*
+ * A fingerprint of the relation's definition: the raw xmin of its pg_class
+ * row and, for a view, of its _RETURN rule.  ALTER TABLE, CREATE OR REPLACE
+ * VIEW and the like write new versions of those rows, so the fingerprint
+ * changes with every DDL that could change what a query on the source
+ * means.  It is read from the catalog, which a hot standby replays, so it
+ * holds there too, and in backends started after the DDL.  The raw xmin
+ * survives freezing.
+ */
+uint64
+fq_source_version(Oid relid, char relkind)
+{
+	HeapTuple	tup;
+	uint64		version = 0;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (HeapTupleIsValid(tup))
+	{
+		version = (uint64) HeapTupleHeaderGetRawXmin(tup->t_data) << 32;
+		ReleaseSysCache(tup);
+	}
+	if (relkind == RELKIND_VIEW)
+	{
+		tup = SearchSysCache2(RULERELNAME, ObjectIdGetDatum(relid),
+							  CStringGetDatum(ViewSelectRuleName));
+		if (HeapTupleIsValid(tup))
+		{
+			version |= HeapTupleHeaderGetRawXmin(tup->t_data);
+			ReleaseSysCache(tup);
+		}
+	}
+	return version;
 }
 
 const FqColumn *

@@ -22,11 +22,13 @@ typedef struct FqSource
 	Oid			relid;
 	char	   *qualified_name; /* quoted "schema"."relation" */
 	Oid			data_type;		/* JSONBOID or JSONOID */
+	uint64		version;		/* changes whenever its definition changes */
 	int			ncolumns;		/* native columns: every live column but data */
 	FqColumn   *columns;
 } FqSource;
 
 extern void fq_source_resolve(Oid relid, FqSource *source);
+extern uint64 fq_source_version(Oid relid, char relkind);
 extern const FqColumn *fq_source_find_column(const FqSource *source,
 											 const char *name);
 
