@@ -26,7 +26,7 @@ OBJS = \
 	src/parse.o \
 	src/json_simd.o
 
-REGRESS      = is_json to_sql errors stream scan plancache projection
+REGRESS      = is_json parse to_sql errors stream scan plancache projection
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config

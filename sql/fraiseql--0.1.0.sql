@@ -123,3 +123,11 @@ LANGUAGE C STABLE;
 
 COMMENT ON FUNCTION fraiseql.query(regclass, text, jsonb, jsonb, bigint, bigint, text, text, boolean) IS
 'a whole GraphQL response, {"data": {"<field>": [...]}}, built in one pass';
+
+CREATE FUNCTION fraiseql.parse(text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fraiseql_parse'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION fraiseql.parse(text) IS
+'text::jsonb through simdjson: the same result and the same errors';

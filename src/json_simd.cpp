@@ -9,7 +9,10 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <cstring>
 #include <new>
+#include <string_view>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -21,7 +24,198 @@ static_assert(FQ_SIMD_PADDING == simdjson::SIMDJSON_PADDING,
 struct FqSimdParser
 {
 	simdjson::dom::parser dom;
+	simdjson::ondemand::parser ondemand;
+	std::vector<FqSimdToken> tokens;
+	std::vector<char> padded;	/* a copy of a document without padding */
 };
+
+using simdjson::ondemand::json_type;
+
+/* JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool
+valid_number(std::string_view s)
+{
+	size_t		i = 0;
+	size_t		n = s.size();
+	auto		digits = [&](void) {
+		size_t		start = i;
+
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		return i > start;
+	};
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		digits();
+	else
+		return false;
+	if (i < n && s[i] == '.')
+	{
+		i++;
+		if (!digits())
+			return false;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E'))
+	{
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (!digits())
+			return false;
+	}
+	return i == n;
+}
+
+/* raw_json_token() includes the whitespace up to the next token */
+static std::string_view
+trim_token(std::string_view s)
+{
+	while (!s.empty() && (s.back() == ' ' || s.back() == '\t' ||
+						  s.back() == '\n' || s.back() == '\r'))
+		s.remove_suffix(1);
+	return s;
+}
+
+static void
+push(std::vector<FqSimdToken> &out, FqSimdTokenType type, std::string_view text = {})
+{
+	out.push_back(FqSimdToken{type, text.data(), text.size()});
+}
+
+/* A number's text: a value returns it directly, the root document may fail */
+static simdjson::error_code
+raw_token(simdjson::ondemand::value &v, std::string_view &out)
+{
+	out = v.raw_json_token();
+	return simdjson::SUCCESS;
+}
+
+static simdjson::error_code
+raw_token(simdjson::ondemand::document &d, std::string_view &out)
+{
+	return d.raw_json_token().get(out);
+}
+
+/*
+ * Walks a value (T is ondemand::value, or the document for its root).
+ */
+template <typename T>
+static simdjson::error_code
+walk(T &v, std::vector<FqSimdToken> &out)
+{
+	json_type	type;
+	simdjson::error_code err = v.type().get(type);
+
+	if (err)
+		return err;
+	switch (type)
+	{
+		case json_type::object:
+			{
+				simdjson::ondemand::object object;
+
+				if ((err = v.get_object().get(object)))
+					return err;
+				push(out, FQ_TOK_OBJECT_BEGIN);
+				for (auto field : object)
+				{
+					std::string_view key;
+					simdjson::ondemand::value member;
+
+					if ((err = field.error()))
+						return err;
+					if ((err = field.unescaped_key().get(key)))
+						return err;
+					push(out, FQ_TOK_KEY, key);
+					if ((err = field.value().get(member)))
+						return err;
+					if ((err = walk(member, out)))
+						return err;
+				}
+				push(out, FQ_TOK_OBJECT_END);
+				return simdjson::SUCCESS;
+			}
+		case json_type::array:
+			{
+				simdjson::ondemand::array array;
+
+				if ((err = v.get_array().get(array)))
+					return err;
+				push(out, FQ_TOK_ARRAY_BEGIN);
+				for (auto element : array)
+				{
+					simdjson::ondemand::value item;
+
+					if ((err = element.get(item)))
+						return err;
+					if ((err = walk(item, out)))
+						return err;
+				}
+				push(out, FQ_TOK_ARRAY_END);
+				return simdjson::SUCCESS;
+			}
+		case json_type::string:
+			{
+				std::string_view s;
+
+				if ((err = v.get_string().get(s)))
+					return err;
+				push(out, FQ_TOK_STRING, s);
+				return simdjson::SUCCESS;
+			}
+		case json_type::number:
+			{
+				std::string_view raw;
+
+				if ((err = raw_token(v, raw)))
+					return err;
+				raw = trim_token(raw);
+				if (!valid_number(raw))
+					return simdjson::NUMBER_ERROR;
+				push(out, FQ_TOK_NUMBER, raw);
+				return simdjson::SUCCESS;
+			}
+		case json_type::boolean:
+		case json_type::null:
+			{
+				/*
+				 * Compare the whole token: at the root, simdjson 3.0.1
+				 * accepts "false" followed by letters ("falsey").
+				 */
+				std::string_view raw;
+
+				if ((err = raw_token(v, raw)))
+					return err;
+				raw = trim_token(raw);
+				if (raw == "true")
+					push(out, FQ_TOK_TRUE);
+				else if (raw == "false")
+					push(out, FQ_TOK_FALSE);
+				else if (raw == "null")
+					push(out, FQ_TOK_NULL);
+				else
+					return simdjson::T_ATOM_ERROR;
+				/* consume the value, as reading it would */
+				if (type == json_type::null)
+				{
+					bool		is_null;
+
+					return v.is_null().get(is_null);
+				}
+				else
+				{
+					bool		b;
+
+					return v.get_bool().get(b);
+				}
+			}
+	}
+	return simdjson::TAPE_ERROR;
+}
 
 static FqSimdStatus
 status_of(simdjson::error_code code)
@@ -78,6 +272,47 @@ fq_simd_validate(FqSimdParser *parser, const char *buf, size_t len,
 		if (detail)
 			*detail = code ? simdjson::error_message(code) : nullptr;
 		return status_of(code);
+	}
+	catch (...)
+	{
+		return FQ_SIMD_INTERNAL;
+	}
+}
+
+extern "C" FqSimdStatus
+fq_simd_tokenize(FqSimdParser *parser, const char *buf, size_t len,
+				 size_t capacity, const FqSimdToken **tokens,
+				 size_t *ntokens) noexcept
+{
+	try
+	{
+		simdjson::ondemand::document doc;
+		simdjson::error_code err;
+		const char *location;
+
+		parser->tokens.clear();
+		if (capacity < len + simdjson::SIMDJSON_PADDING)
+		{
+			parser->padded.resize(len + simdjson::SIMDJSON_PADDING);
+			std::memcpy(parser->padded.data(), buf, len);
+			buf = parser->padded.data();
+			capacity = parser->padded.size();
+		}
+		err = parser->ondemand.iterate(buf, len, capacity).get(doc);
+		if (!err)
+			err = walk(doc, parser->tokens);
+		/* the root value must be the whole document */
+		if (!err && doc.current_location().get(location) != simdjson::OUT_OF_BOUNDS)
+			err = simdjson::TRAILING_CONTENT;
+		if (err)
+			return status_of(err);
+		*tokens = parser->tokens.data();
+		*ntokens = parser->tokens.size();
+		return FQ_SIMD_OK;
+	}
+	catch (const std::bad_alloc &)
+	{
+		return FQ_SIMD_NOMEM;
 	}
 	catch (...)
 	{

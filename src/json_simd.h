@@ -55,6 +55,41 @@ extern FqSimdStatus fq_simd_validate(FqSimdParser *parser, const char *buf,
 									 size_t len, size_t capacity,
 									 const char **detail) FQ_SIMD_NOEXCEPT;
 
+/* One token of a document walked by fq_simd_tokenize */
+typedef enum FqSimdTokenType
+{
+	FQ_TOK_OBJECT_BEGIN,
+	FQ_TOK_OBJECT_END,
+	FQ_TOK_ARRAY_BEGIN,
+	FQ_TOK_ARRAY_END,
+	FQ_TOK_KEY,					/* text: the unescaped key */
+	FQ_TOK_STRING,				/* text: the unescaped string */
+	FQ_TOK_NUMBER,				/* text: the number as written */
+	FQ_TOK_TRUE,
+	FQ_TOK_FALSE,
+	FQ_TOK_NULL
+} FqSimdTokenType;
+
+typedef struct FqSimdToken
+{
+	FqSimdTokenType type;
+	const char *text;			/* valid until the parser's next call */
+	size_t		len;
+} FqSimdToken;
+
+/*
+ * Walks one document as a flat token sequence, in document order.  Numbers
+ * are not converted: their text is checked against JSON's grammar and
+ * handed over as written, so the caller can keep full precision.  Strings
+ * are unescaped (and may contain NUL bytes from \u0000).  Anything
+ * simdjson does not accept, trailing content included, is REJECTED.  The
+ * tokens live in the parser until its next call.
+ */
+extern FqSimdStatus fq_simd_tokenize(FqSimdParser *parser, const char *buf,
+									 size_t len, size_t capacity,
+									 const FqSimdToken **tokens,
+									 size_t *ntokens) FQ_SIMD_NOEXCEPT;
+
 /* Name of the kernel simdjson selected for this CPU ("haswell", ...) */
 extern const char *fq_simd_implementation(void) FQ_SIMD_NOEXCEPT;
 

@@ -1,0 +1,122 @@
+-- fraiseql.parse(text) against text::jsonb, and fraiseql.is_json(text)
+-- against text::json, on a hand-made corpus and on generated documents with
+-- random mutations: the same acceptance, the same SQLSTATE, equal values.
+-- The JSON writer's text for every accepted document equals jsonb's own.
+CREATE TEMP TABLE corpus (n serial, t text);
+INSERT INTO corpus (t) VALUES
+  ('{}'), ('[]'), ('null'), ('true'), ('false'), ('0'), ('-0'), ('-0.0'), ('1.5e10'),
+  ('1E+2'), ('1e-2'), ('0.000001'), ('123456789012345678901234567890.123456789'),
+  ('1e400'), ('-1e-400'), ('9223372036854775808'), ('-9223372036854775809'),
+  ('1.7976931348623157e309'), ('4.9e-325'),
+  ('"a"'), ('""'), ('"\"\\\/\b\f\n\r\t"'), ('"\u00e9\u65e5\ud83d\ude00"'), ('"é日😀"'),
+  ('"\u0000"'), ('"a\u0000b"'), ('{"\u0000": 1}'), ('"\ud800"'), ('"\udc00"'), ('"\ud800x"'),
+  ('"\uDFFF\uD800"'), ('"\u001f"'),
+  ('{"a": 1, "a": 2}'), ('{"a": {"b": 1}, "a": [1]}'), ('{"b": 1, "a": 2, "": 3}'),
+  (' {"a" : [ 1 , 2 ] } '), (E'\t[\n1\r]\n'), ('[[[[[[[[[[]]]]]]]]]]'),
+  (repeat('[', 3000) || repeat(']', 3000)),
+  ('{"k": "' || repeat('x', 100000) || '"}'),
+  -- invalid
+  (''), (' '), ('{'), ('}'), ('{"a"}'), ('{"a": }'), ('{"a" 1}'), ('{"a": 1,}'), ('[1,]'),
+  ('[1 2]'), ('[,1]'), ('01'), ('1.'), ('.5'), ('+1'), ('1e'), ('1e+'), ('-'), ('--1'),
+  ('NaN'), ('Infinity'), ('-Infinity'), ('tru'), ('nul'), ('falsey'), ('truex'), ('"abc'),
+  ('"\x"'), ('"\u12"'), ('"\u12G4"'), (E'"a\nb"'), (E'"\t"'), (E'"\x01"'), ('{"a": 1} x'),
+  ('[] []'), ('1 2'), ('{a: 1}'), ($$'a'$$), ('[1, 2'), ('{"a": [}'), ('"\'), ('//c'),
+  ('/* c */ 1'), ('{"a": 1}}'), ('[1]]'), (E'\u00a01'), ('0x10'), ('1_000');
+
+-- generated documents: nested objects and arrays of random scalars
+SELECT setseed(0.42);
+CREATE FUNCTION random_json(depth int) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE r float8 := random(); n int; result jsonb;
+BEGIN
+  IF depth > 0 AND r < 0.25 THEN
+    SELECT coalesce(jsonb_object_agg('k' || (random() * 20)::int || chr(1 + (random() * 500)::int), random_json(depth - 1)), '{}')
+      INTO result FROM generate_series(1, (random() * 5)::int);
+    RETURN result;
+  ELSIF depth > 0 AND r < 0.45 THEN
+    SELECT coalesce(jsonb_agg(random_json(depth - 1)), '[]') INTO result
+      FROM generate_series(1, (random() * 5)::int);
+    RETURN result;
+  ELSIF r < 0.6 THEN
+    RETURN to_jsonb((SELECT coalesce(string_agg(chr(CASE (random() * 4)::int
+                                             WHEN 0 THEN 1 + (random() * 126)::int
+                                             WHEN 1 THEN 160 + (random() * 2000)::int
+                                             WHEN 2 THEN 65536 + (random() * 60000)::int
+                                             ELSE 32 + (random() * 90)::int END), ''), '')
+                     FROM generate_series(1, (random() * 12)::int)));
+  ELSIF r < 0.8 THEN
+    RETURN to_jsonb(round(((random() - 0.5) * 10 ^ (random() * 30)::int)::numeric, (random() * 20)::int));
+  ELSIF r < 0.9 THEN
+    RETURN to_jsonb(random() < 0.5);
+  ELSE
+    RETURN 'null';
+  END IF;
+END $$;
+INSERT INTO corpus (t) SELECT coalesce(random_json(4), '""')::text FROM generate_series(1, 300);
+-- the same documents with \u escapes, exponents and extra whitespace
+INSERT INTO corpus (t)
+SELECT regexp_replace(regexp_replace(regexp_replace(t, '([,:\[{])', E'\\1 \n\t', 'g'),
+                                     '"([a-z])', '"\\u00e9\1', 'g'),
+                      '([0-9])([,\]}])', '\1e-3\2', 'g')
+FROM corpus WHERE n > 90 AND n <= 190;
+-- and mutated: a character deleted, or one of JSON's own inserted
+INSERT INTO corpus (t)
+SELECT CASE WHEN random() < 0.5
+            THEN overlay(t PLACING '' FROM 1 + (random() * (length(t) - 1))::int FOR 1)
+            ELSE overlay(t PLACING substr('{}[],:"\0123e.-+ tfn', 1 + (random() * 20)::int, 1)
+                         FROM 1 + (random() * (length(t) - 1))::int FOR 0) END
+FROM corpus, generate_series(1, 3) WHERE length(t) > 1;
+
+CREATE FUNCTION pg_jsonb(t text, OUT ok boolean, OUT state text, OUT val jsonb) LANGUAGE plpgsql AS $$
+BEGIN
+  val := t::jsonb; ok := true;
+EXCEPTION WHEN others THEN
+  ok := false; state := SQLSTATE;
+END $$;
+CREATE FUNCTION fq_jsonb(t text, OUT ok boolean, OUT state text, OUT val jsonb) LANGUAGE plpgsql AS $$
+BEGIN
+  val := fraiseql.parse(t); ok := true;
+EXCEPTION WHEN others THEN
+  ok := false; state := SQLSTATE;
+END $$;
+CREATE FUNCTION pg_json_ok(t text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM t::json; RETURN true;
+EXCEPTION WHEN others THEN RETURN false;
+END $$;
+
+CREATE TEMP TABLE verdicts AS
+SELECT n, t, (pg_jsonb(t)).*, (fq_jsonb(t)).ok AS fq_ok, (fq_jsonb(t)).state AS fq_state,
+       (fq_jsonb(t)).val AS fq_val, pg_json_ok(t) AS json_ok, fraiseql.is_json(t) AS fq_json_ok
+FROM corpus;
+
+SELECT count(*) > 1500 AS big_corpus,
+       count(*) FILTER (WHERE ok) > 400 AS many_valid,
+       count(*) FILTER (WHERE NOT ok) > 400 AS many_invalid
+FROM verdicts;
+-- every disagreement would be listed: acceptance, SQLSTATE, value
+SELECT n, left(t, 60) AS input, ok, state, fq_ok, fq_state
+FROM verdicts
+WHERE ok IS DISTINCT FROM fq_ok OR state IS DISTINCT FROM fq_state
+   OR val IS DISTINCT FROM fq_val OR json_ok IS DISTINCT FROM fq_json_ok;
+-- equal as text too (same numeric scale, same key order)
+SELECT count(*) AS text_differs FROM verdicts WHERE ok AND val::text <> fq_val::text;
+-- the SQLSTATEs seen: 22P02 for syntax, 22P05 for \u0000
+SELECT state, count(*) > 0 AS seen FROM verdicts WHERE NOT ok GROUP BY state ORDER BY state;
+-- with simdjson off, the same
+SET fraiseql.enable_simd = off;
+SELECT count(*) AS disagreements_without_simd FROM verdicts
+WHERE (fq_jsonb(t)).val IS DISTINCT FROM val OR fraiseql.is_json(t) IS DISTINCT FROM json_ok;
+RESET fraiseql.enable_simd;
+
+-- the writer: stream() of every accepted document gives jsonb's own text
+CREATE TABLE tv_corpus (id int PRIMARY KEY, data jsonb);
+INSERT INTO tv_corpus SELECT n, val FROM verdicts WHERE ok;
+SELECT count(*) AS written, count(*) FILTER (WHERE s::text = c.data::text) AS same_text
+FROM fraiseql.stream('tv_corpus', order_by => '[{"field": "id"}]', chunk_size => 50) WITH ORDINALITY AS x(s, i)
+JOIN (SELECT row_number() OVER (ORDER BY id) AS i, data FROM tv_corpus) c USING (i);
+-- and as sets, in the scan's order
+SELECT count(*) AS missing FROM (SELECT data::text FROM tv_corpus EXCEPT ALL
+                                 SELECT s::text FROM fraiseql.stream('tv_corpus') s) d;
+-- the error message is PostgreSQL's own
+SELECT fraiseql.parse('{"a": }');
+SELECT fraiseql.parse('"\u0000"');
