@@ -99,3 +99,12 @@ SELECT count(*) AS portals_while_reading FROM pg_cursors;
 CLOSE c;
 SELECT count(*) AS portals_after_close FROM pg_cursors;
 COMMIT;
+
+-- cancellation mid-stream (statement_timeout) leaves no portal open, and the
+-- backend's next stream works
+CREATE VIEW v_slow AS SELECT id, data, pg_sleep(0.005)::text AS nap FROM tv_item;
+SET statement_timeout = '200ms';
+SELECT count(*) FROM fraiseql.stream('v_slow', chunk_size => 10);
+RESET statement_timeout;
+SELECT count(*) AS portals_after_cancel FROM pg_cursors;
+SELECT count(*) AS next_stream FROM fraiseql.stream('tv_item', '{"kind": {"eq": "a"}}', chunk_size => 10);
