@@ -40,7 +40,7 @@ PG_CFLAGS   = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra $(SIMDJSON_CFLAGS)
 SHLIB_LINK += $(SIMDJSON_LIBS) -lstdc++
 
-EXTRA_CLEAN = results regression.diffs regression.out
+EXTRA_CLEAN = results regression.diffs regression.out fuzz/json_simd_fuzzer fuzz/work
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -58,3 +58,17 @@ test:
 	$(srcdir)/scripts/test.sh
 bench:
 	$(srcdir)/bench/run.sh
+
+# libFuzzer over json_simd.cpp's C API, with ASan and UBSan (needs clang-14 and
+# libclang-rt-14-dev).  FUZZ_SECONDS bounds the run.
+FUZZ_SECONDS ?= 60
+FUZZ_CXX ?= clang++-14
+fuzz/json_simd_fuzzer: fuzz/fuzz_json_simd.cpp src/json_simd.cpp src/json_simd.h
+	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(SIMDJSON_CFLAGS) -I$(srcdir)/src -o $@ fuzz/fuzz_json_simd.cpp src/json_simd.cpp $(SIMDJSON_LIBS)
+
+.PHONY: fuzz
+fuzz: fuzz/json_simd_fuzzer
+	mkdir -p fuzz/work
+	cp -n fuzz/corpus/* fuzz/work/ 2>/dev/null || true
+	./fuzz/json_simd_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 fuzz/work

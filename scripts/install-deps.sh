@@ -21,6 +21,8 @@ declare -A probe=(
     [make]=/usr/bin/make
     [gawk]=/usr/bin/gawk
     [gnuplot-nox]=/usr/bin/gnuplot
+    [clang-14]=/usr/bin/clang++-14
+    [libclang-rt-14-dev]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 )
 
 missing=()

@@ -60,6 +60,15 @@ for f in $(ls "$work"/test/*.sql 2>/dev/null); do
     fi
 done
 
+echo "== fuzz (smoke: ${FUZZ_SECONDS:-10}s of libFuzzer with ASan and UBSan over json_simd.cpp)"
+if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}" > "$work/fuzz.log" 2>&1; then
+    passed=$((passed + 1))
+    grep -E '^Done|number_of_executed_units' "$work/fuzz.log" || true
+else
+    failed=$((failed + 1))
+    echo "fuzz FAILED"; tail -40 "$work/fuzz.log"
+fi
+
 for suite in standby-test concurrency-test; do
     echo "== $suite"
     if "$root/scripts/$suite.sh"; then

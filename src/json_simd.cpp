@@ -101,16 +101,26 @@ raw_token(simdjson::ondemand::document &d, std::string_view &out)
 }
 
 /*
+ * Nesting deeper than this is left to PostgreSQL's parser, which has its
+ * own stack check: walk() recurses once per level, and simdjson 3.0.1's
+ * On-Demand API does not enforce its max_depth (the fuzzer found a stack
+ * overflow at a few thousand levels).
+ */
+#define FQ_SIMD_MAX_DEPTH 512
+
+/*
  * Walks a value (T is ondemand::value, or the document for its root).
  */
 template <typename T>
 static simdjson::error_code
-walk(T &v, std::vector<FqSimdToken> &out)
+walk(T &v, std::vector<FqSimdToken> &out, int depth)
 {
 	json_type	type;
-	simdjson::error_code err = v.type().get(type);
+	simdjson::error_code err;
 
-	if (err)
+	if (depth > FQ_SIMD_MAX_DEPTH)
+		return simdjson::DEPTH_ERROR;
+	if ((err = v.type().get(type)))
 		return err;
 	switch (type)
 	{
@@ -133,7 +143,7 @@ walk(T &v, std::vector<FqSimdToken> &out)
 					push(out, FQ_TOK_KEY, key);
 					if ((err = field.value().get(member)))
 						return err;
-					if ((err = walk(member, out)))
+					if ((err = walk(member, out, depth + 1)))
 						return err;
 				}
 				push(out, FQ_TOK_OBJECT_END);
@@ -152,7 +162,7 @@ walk(T &v, std::vector<FqSimdToken> &out)
 
 					if ((err = element.get(item)))
 						return err;
-					if ((err = walk(item, out)))
+					if ((err = walk(item, out, depth + 1)))
 						return err;
 				}
 				push(out, FQ_TOK_ARRAY_END);
@@ -300,7 +310,7 @@ fq_simd_tokenize(FqSimdParser *parser, const char *buf, size_t len,
 		}
 		err = parser->ondemand.iterate(buf, len, capacity).get(doc);
 		if (!err)
-			err = walk(doc, parser->tokens);
+			err = walk(doc, parser->tokens, 0);
 		/* the root value must be the whole document */
 		if (!err && doc.current_location().get(location) != simdjson::OUT_OF_BOUNDS)
 			err = simdjson::TRAILING_CONTENT;
