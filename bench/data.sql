@@ -1,0 +1,53 @@
+-- bench/data.sql — FraiseQL-shaped sample data: tb_user/tb_post write tables, v_user/v_post
+-- views that shape each object as jsonb, tv_user/tv_post projection tables materialised from
+-- them, and tv_user_json (the same objects as json).  psql -v scale=N (1.0 = 1,000,000 users).
+\if :{?scale}
+\else
+\set scale 1.0
+\endif
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS tv_user, tv_user_json, tv_post CASCADE;
+DROP VIEW IF EXISTS v_user, v_post CASCADE;
+DROP TABLE IF EXISTS tb_post, tb_user CASCADE;
+
+CREATE TABLE tb_user (pk_user bigint PRIMARY KEY, id uuid NOT NULL UNIQUE, tenant_id int NOT NULL,
+                      email text, first_name text, last_name text, status text,
+                      created_at timestamptz, rank int, city text, bio text, tags text[]);
+INSERT INTO tb_user
+SELECT i, md5(i::text)::uuid, i % 10, 'user' || i || '@example.com', 'First' || (i % 1000),
+       'Last' || (i % 777), (ARRAY['active', 'inactive', 'pending'])[1 + i % 3],
+       timestamptz '2024-01-01' + (i % 100000) * interval '5 minutes', (i::bigint * 7919) % 100,
+       (ARRAY['Oslo', 'Lyon', 'Kyoto', 'Lima', 'Perth'])[1 + i % 5], repeat('bio ', 1 + i % 20),
+       CASE WHEN i % 10 = 0 THEN ARRAY['vip', 'beta'] WHEN i % 3 = 0 THEN ARRAY['beta'] ELSE ARRAY[]::text[] END
+FROM generate_series(1, greatest(1, (1000000 * :scale)::int)) i;
+
+CREATE TABLE tb_post (pk_post bigint PRIMARY KEY, id uuid NOT NULL, fk_user bigint NOT NULL,
+                      title text, created_at timestamptz);
+INSERT INTO tb_post
+SELECT i, md5('p' || i)::uuid, 1 + (i::bigint * 48271) % greatest(1, (1000000 * :scale)::int), 'Post ' || i,
+       timestamptz '2024-01-01' + i * interval '1 minute'
+FROM generate_series(1, greatest(1, (1000000 * :scale)::int)) i;
+CREATE INDEX ON tb_post (fk_user);
+
+CREATE VIEW v_post AS
+SELECT p.id, p.fk_user, jsonb_build_object('id', p.id, 'title', p.title, 'created_at', p.created_at) AS data
+FROM tb_post p;
+
+CREATE VIEW v_user AS
+SELECT u.id, u.tenant_id, u.pk_user,
+       jsonb_build_object('id', u.id, 'email', u.email, 'first_name', u.first_name,
+                          'last_name', u.last_name, 'status', u.status, 'created_at', u.created_at,
+                          'profile', jsonb_build_object('rank', u.rank, 'city', u.city, 'bio', u.bio),
+                          'tags', to_jsonb(u.tags),
+                          'posts', coalesce((SELECT jsonb_agg(p.data ORDER BY p.data->>'created_at')
+                                             FROM v_post p WHERE p.fk_user = u.pk_user), '[]')) AS data
+FROM tb_user u;
+
+CREATE TABLE tv_user AS SELECT * FROM v_user;
+ALTER TABLE tv_user ADD PRIMARY KEY (id);
+CREATE INDEX ON tv_user (tenant_id);
+CREATE TABLE tv_user_json AS SELECT id, tenant_id, pk_user, data::json AS data FROM tv_user;
+ALTER TABLE tv_user_json ADD PRIMARY KEY (id);
+CREATE TABLE tv_post AS SELECT * FROM v_post;
+ALTER TABLE tv_post ADD PRIMARY KEY (id);
+VACUUM ANALYZE tb_user, tb_post, tv_user, tv_user_json, tv_post;
