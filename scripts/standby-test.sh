@@ -46,7 +46,7 @@ CREATE VIEW v_thing AS SELECT id, jsonb_build_object('id', id, 'kind', kind, 'ra
 SQL
 
 as_pg mkdir -p "$SB_SOCKDIR"
-as_pg "$PG_BINDIR/pg_basebackup" -h "$FQ_SOCKDIR" -p "$FQ_PORT" -D "$SB_DATADIR" -R -X stream >/dev/null
+as_pg "$PG_BINDIR/pg_basebackup" -h "$FQ_SOCKDIR" -p "$FQ_PORT" -D "$SB_DATADIR" -R -X stream -c fast >/dev/null
 {
     echo "port = $SB_PORT"
     echo "unix_socket_directories = '$SB_SOCKDIR'"
