@@ -28,10 +28,13 @@ check() {  # check "description" actual expected
     n=$((n + 1))
     if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1 (got '$2', expected '$3')"; failed=$((failed + 1)); fi
 }
+marker=0
 wait_replay() {
-    local lsn; lsn=$(pr_psql -c "SELECT pg_current_wal_insert_lsn()")
-    for _ in $(seq 1 100); do
-        [ "$(sb_psql -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ] && return 0
+    # a marker row written after the change: once the standby sees it, it has replayed the change
+    marker=$((marker + 1))
+    pr_psql -c "UPDATE sb_marker SET v = $marker" >/dev/null
+    for _ in $(seq 1 300); do
+        [ "$(sb_psql -c "SELECT v FROM sb_marker" 2>/dev/null)" = "$marker" ] && return 0
         sleep 0.1
     done
     echo "standby did not catch up" >&2; return 1
@@ -40,6 +43,8 @@ wait_replay() {
 fq_psql postgres -c "DROP DATABASE IF EXISTS $PRIMARY_DB" -c "CREATE DATABASE $PRIMARY_DB"
 pr_psql <<'SQL'
 CREATE EXTENSION fraiseql;
+CREATE TABLE sb_marker (v int);
+INSERT INTO sb_marker VALUES (0);
 CREATE TABLE tb_thing (id int PRIMARY KEY, kind text, rank int);
 INSERT INTO tb_thing SELECT i, (ARRAY['a','b'])[1 + i % 2], i FROM generate_series(1, 100) i;
 CREATE VIEW v_thing AS SELECT id, jsonb_build_object('id', id, 'kind', kind, 'rank', rank) AS data FROM tb_thing;
