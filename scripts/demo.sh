@@ -24,6 +24,9 @@ run() {
 }
 
 run "SELECT fraiseql.stream('tv_user', filter => '{\"status\": {\"eq\": \"active\"}, \"profile\": {\"rank\": {\"gte\": 90}}}', order_by => '[{\"field\": \"profile.rank\", \"direction\": \"desc\"}]', \"limit\" => 3)"
+run "SELECT fraiseql.stream('tv_user', filter => '{\"status\": {\"eq\": \"active\"}}', order_by => '[{\"field\": \"email\"}]', \"limit\" => 2, selection => 'id email firstName profile { city rank } __typename', typename => 'User')"
+run "SELECT fraiseql.query('tv_user', 'users', '{\"tags\": {\"array_contains\": [\"vip\"]}}', '[{\"field\": \"email\"}]', 2, selection => 'email tags')"
+run "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM fraiseql.stream('tv_user', chunk_size => 100) LIMIT 5"
 run "SELECT * FROM fraiseql.to_sql('tv_user', '{\"email\": {\"endswith\": \"@example.com\"}, \"tags\": {\"array_contains\": [\"vip\"]}}', '[{\"createdAt\": \"desc\"}]', 20, 40)"
 run "SELECT fraiseql.count('tv_user', '{\"_or\": [{\"status\": {\"eq\": \"active\"}}, {\"tags\": {\"array_contains\": [\"vip\"]}}]}')"
 run "SELECT fraiseql.is_json('{\"a\": [1, 2, {\"b\": null}]}') AS valid, fraiseql.is_json('{\"a\": }') AS invalid"
