@@ -65,6 +65,16 @@ get_parser(void)
 	return backend_parser;
 }
 
+static void
+simd_out_of_memory(text *t)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OUT_OF_MEMORY),
+			 errmsg("out of memory"),
+			 errdetail("simdjson could not allocate memory for a document of %zu bytes.",
+					   (size_t) VARSIZE_ANY_EXHDR(t))));
+}
+
 /* PostgreSQL's own verdict: does text::json succeed? */
 static bool
 pg_is_json(text *t)
@@ -94,11 +104,7 @@ fraiseql_is_json(PG_FUNCTION_ARGS)
 	if (status == FQ_SIMD_OK)
 		PG_RETURN_BOOL(true);
 	if (status == FQ_SIMD_NOMEM)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("simdjson could not allocate memory for a document of %zu bytes.",
-						   (size_t) VARSIZE_ANY_EXHDR(t))));
+		simd_out_of_memory(t);
 	PG_RETURN_BOOL(pg_is_json(t));
 }
 
@@ -226,11 +232,7 @@ fraiseql_parse(PG_FUNCTION_ARGS)
 	status = fq_simd_tokenize(get_parser(), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
 							  VARSIZE_ANY_EXHDR(t), &tokens, &ntokens);
 	if (status == FQ_SIMD_NOMEM)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("simdjson could not allocate memory for a document of %zu bytes.",
-						   (size_t) VARSIZE_ANY_EXHDR(t))));
+		simd_out_of_memory(t);
 	if (status != FQ_SIMD_OK)
 		PG_RETURN_DATUM(pg_parse(t));
 
