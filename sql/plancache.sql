@@ -33,6 +33,34 @@ FROM fraiseql.plan_cache ORDER BY sql;
 DO $$ BEGIN FOR i IN 1..7 LOOP PERFORM count(*) FROM fraiseql.stream('tv_pc', jsonb_build_object('n', jsonb_build_object('eq', i))); END LOOP; END $$;
 SELECT sql, calls, generic_plan FROM fraiseql.plan_cache WHERE sql LIKE '%numeric) = %';
 
+-- a shape whose generic plan PostgreSQL misjudges (LIMIT $n is estimated at
+-- 10% of the rows), so it would plan every call: after five custom-planned
+-- calls the entry tries the generic plan for five calls, then keeps the
+-- faster one.  Which one wins is a measurement, so only its being decided,
+-- the one re-prepare for the trial and the rows are shown.
+CREATE TABLE tv_gen (id integer PRIMARY KEY, k integer, data jsonb);
+INSERT INTO tv_gen SELECT i, i % 10, jsonb_build_object('id', i) FROM generate_series(1, 20000) i;
+CREATE INDEX ON tv_gen (k, id);
+ANALYZE tv_gen;
+CREATE TABLE verdicts (call int, decided bool, plans bigint, rows_ok bool);
+DO $$
+DECLARE
+  got text;
+  want text;
+BEGIN
+  FOR i IN 1..12 LOOP
+    SELECT string_agg(s::text, ',') INTO got
+    FROM fraiseql.stream('tv_gen', jsonb_build_object('k', jsonb_build_object('eq', i % 10)), '[{"field": "id"}]', 20) s;
+    SELECT string_agg(data::text, ',' ORDER BY id) INTO want
+    FROM (SELECT id, data FROM tv_gen WHERE k = i % 10 ORDER BY id LIMIT 20) t;
+    INSERT INTO verdicts SELECT i, generic_plan IS NOT NULL, plans, got = want
+    FROM fraiseql.plan_cache WHERE source = 'tv_gen'::regclass;
+  END LOOP;
+END $$;
+-- the re-prepare for the verdict (at call 11) is there only if the custom plan won
+SELECT call, decided, CASE WHEN call <= 10 THEN plans END AS plans, rows_ok
+FROM verdicts ORDER BY call;
+
 -- eviction: one hot shape used between 40 cold ones never used again
 SELECT fraiseql.plan_cache_reset();
 CREATE TABLE capacity_seen (entries int);

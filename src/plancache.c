@@ -8,8 +8,8 @@
  * source and the shape of filter, order and pagination (never on values).
  * A shared entry, keyed by (database, source, hash of the SQL), holds the
  * SQL, its parameter types, statistics, and what the first backends learnt
- * about the shape's plans: whether PostgreSQL settled on a generic plan, so
- * later backends skip the five custom plans it otherwise tries first.
+ * about the shape's plans (the generic-plan verdict, below), so later
+ * backends skip the custom plans PostgreSQL otherwise tries first.
  * Executable plans cannot live in shared memory, so each backend keeps its
  * own SPI plans (SPI_prepare_cursor + SPI_keepplan) in a local hash keyed by
  * the same SQL; PostgreSQL's plancache revalidates them after DDL.
@@ -24,6 +24,23 @@
  *	  an entry used since the hand last passed survives.
  *	- an entry's counters are protected by its spinlock; the global hit,
  *	  miss, eviction and invalidation counts are atomics, so they are exact.
+ *
+ * Generic-plan verdict.  PostgreSQL's plancache compares the *estimated*
+ * cost of the generic plan with the average custom plan, and keeps planning
+ * every call when the estimate is poor -- typically with LIMIT $n, whose
+ * generic estimate assumes 10% of the rows.  Every call then pays planning
+ * time, although the plan it builds is the same each time.  The shared entry
+ * therefore measures instead of estimating: the first calls run as
+ * PostgreSQL chooses (if it chooses the generic plan, that is the verdict);
+ * after FQ_TRIAL_CALLS custom-planned calls the next FQ_TRIAL_CALLS calls, in
+ * whatever backends, run a forced generic plan, and the generic plan becomes
+ * the verdict if its mean time (execution only) is no worse than the custom
+ * calls' mean (planning and execution).  A trial call slower than
+ * FQ_TRIAL_ABORT times the custom mean ends the trial at once, so a bad
+ * generic plan runs a handful of times at most.  A generic verdict is
+ * withdrawn if, over later calls, its mean drifts above twice the custom
+ * mean (data changed under it).  Later backends prepare directly in the
+ * verdict's mode.
  *
  * Invalidation: an entry records the version of its source's definition
  * (source.c: the raw xmins of its pg_class row and view rule).  A call that
@@ -76,9 +93,14 @@ PG_FUNCTION_INFO_V1(fraiseql_plan_cache_reset);
 #define FQ_PLAN_MAX_PARAMS	64
 
 /* What the first backends learnt about a shape's plans */
-#define GENERIC_UNKNOWN		0
-#define GENERIC_YES			1	/* PostgreSQL settled on the generic plan */
-#define GENERIC_NO			2	/* it kept planning per call */
+#define GENERIC_UNKNOWN		0	/* calls run as PostgreSQL chooses */
+#define GENERIC_YES			1	/* the generic plan is as fast: always use it */
+#define GENERIC_NO			2	/* custom plans are faster: always plan */
+#define GENERIC_TRIAL		3	/* measuring a forced generic plan */
+
+#define FQ_TRIAL_CALLS		5	/* custom calls before a trial, trial length */
+#define FQ_TRIAL_ABORT		10.0	/* a trial call this much slower ends it */
+#define FQ_DRIFT_CALLS		100 /* generic calls before a drift check */
 
 typedef struct FqPlanKey
 {
@@ -110,6 +132,11 @@ typedef struct FqPlanEntry
 	int64		plans;			/* backends that prepared it */
 	double		total_time;		/* ms */
 	TimestampTz last_used;
+	/* calls and time (ms) by kind of plan, for the generic-plan verdict */
+	int64		custom_calls;
+	double		custom_time;
+	int64		generic_calls;
+	double		generic_time;
 } FqPlanEntry;
 
 typedef struct FqPlanIndexEntry
@@ -137,6 +164,7 @@ typedef struct FqLocalPlan
 	uint64		sql_hash;		/* hash key */
 	char	   *sql;
 	SPIPlanPtr	plan;
+	int			options;		/* CURSOR_OPT_* it was prepared with */
 	uint64		last_used;
 } FqLocalPlan;
 
@@ -232,6 +260,27 @@ fq_plancache_init(void)
 	shmem_startup_hook = plancache_shmem_startup;
 }
 
+static void
+free_local_plan(FqLocalPlan *lp)
+{
+	uint64		sql_hash = lp->sql_hash;
+
+	SPI_freeplan(lp->plan);
+	pfree(lp->sql);
+	hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
+}
+
+/* How many custom plans PostgreSQL has built for a prepared statement */
+static int64
+custom_plans_of(SPIPlanPtr plan)
+{
+	List	   *sources = SPI_plan_get_plan_sources(plan);
+
+	if (list_length(sources) != 1)
+		return 0;
+	return ((CachedPlanSource *) linitial(sources))->num_custom_plans;
+}
+
 /*
  * Drops all of this backend's plans.
  */
@@ -245,11 +294,7 @@ drop_local_plans(void)
 		return;
 	hash_seq_init(&seq, local_plans);
 	while ((lp = hash_seq_search(&seq)) != NULL)
-	{
-		SPI_freeplan(lp->plan);
-		pfree(lp->sql);
-		hash_search(local_plans, &lp->sql_hash, HASH_REMOVE, NULL);
-	}
+		free_local_plan(lp);
 }
 
 static void
@@ -286,11 +331,7 @@ evict_local_plan(void)
 		if (oldest == NULL || lp->last_used < oldest->last_used)
 			oldest = lp;
 	if (oldest)
-	{
-		SPI_freeplan(oldest->plan);
-		pfree(oldest->sql);
-		hash_search(local_plans, &oldest->sql_hash, HASH_REMOVE, NULL);
-	}
+		free_local_plan(oldest);
 }
 
 static bool
@@ -424,6 +465,10 @@ shared_lookup(FqQuery *query, uint64 sql_hash, FqPlanHandle *handle,
 	e->rows = 0;
 	e->plans = 0;
 	e->total_time = 0;
+	e->custom_calls = 0;
+	e->custom_time = 0;
+	e->generic_calls = 0;
+	e->generic_time = 0;
 	e->last_used = GetCurrentTimestamp();
 	idx = hash_search(shared_index, &key, HASH_ENTER, &found);
 	idx->slot = slot;
@@ -449,10 +494,12 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	bool		found;
 	bool		hit;
 	uint32		generic = GENERIC_UNKNOWN;
+	int			options;
 
 	handle->plan = NULL;
 	handle->slot = -1;
 	handle->generation = 0;
+	handle->custom_plans_before = 0;
 	handle->outcome = FQ_PLAN_OFF;
 	if (fq_plan_cache_size == 0)
 		return;
@@ -466,9 +513,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	if (lp && strcmp(lp->sql, query->sql.data) != 0)
 	{
 		/* a hash collision: the newer shape takes the slot */
-		SPI_freeplan(lp->plan);
-		pfree(lp->sql);
-		hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
+		free_local_plan(lp);
 		lp = NULL;
 	}
 
@@ -483,15 +528,23 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 			local_misses++;
 	}
 
+	options = CURSOR_OPT_NO_SCROLL;
+	if (generic == GENERIC_YES || generic == GENERIC_TRIAL)
+		options |= CURSOR_OPT_GENERIC_PLAN;
+	else if (generic == GENERIC_NO)
+		options |= CURSOR_OPT_CUSTOM_PLAN;
+
+	/* the verdict changed since this backend prepared the shape */
+	if (lp && lp->options != options)
+	{
+		free_local_plan(lp);
+		lp = NULL;
+	}
+
 	if (lp == NULL)
 	{
-		int			options = CURSOR_OPT_NO_SCROLL;
 		SPIPlanPtr	plan;
 
-		if (generic == GENERIC_YES)
-			options |= CURSOR_OPT_GENERIC_PLAN;
-		else if (generic == GENERIC_NO)
-			options |= CURSOR_OPT_CUSTOM_PLAN;
 		plan = SPI_prepare_cursor(query->sql.data, query->nparams,
 								  query->param_types, options);
 		if (plan == NULL)
@@ -504,6 +557,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
 		lp->sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
 		lp->plan = plan;
+		lp->options = options;
 
 		if (handle->slot >= 0)
 		{
@@ -521,50 +575,87 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	}
 	lp->last_used = ++local_clock;
 	handle->plan = lp->plan;
+	handle->custom_plans_before = custom_plans_of(lp->plan);
 	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
 }
 
 /*
- * Adds a finished call's rows and time to its shared entry, and records
- * whether PostgreSQL settled on a generic plan for the shape: after five
- * custom plans it either switches to the generic plan or keeps planning.
+ * The next generic-plan verdict after a call that ran a custom plan or not
+ * (see the file header).  Called with the entry's mutex held.
+ */
+static uint32
+next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
+{
+	double		custom_mean = e->custom_calls > 0 ?
+		e->custom_time / e->custom_calls : 0;
+	double		generic_mean = e->generic_calls > 0 ?
+		e->generic_time / e->generic_calls : 0;
+
+	switch (verdict)
+	{
+		case GENERIC_UNKNOWN:
+			if (!custom)
+				return GENERIC_YES; /* PostgreSQL chose it by itself */
+			if (e->custom_calls >= FQ_TRIAL_CALLS)
+				return GENERIC_TRIAL;
+			break;
+		case GENERIC_TRIAL:
+			if (custom)
+				break;			/* a backend still on its old plan */
+			if (elapsed_ms > FQ_TRIAL_ABORT * custom_mean)
+				return GENERIC_NO;
+			if (e->generic_calls >= FQ_TRIAL_CALLS)
+				return generic_mean <= custom_mean ? GENERIC_YES : GENERIC_NO;
+			break;
+		case GENERIC_YES:
+			if (e->custom_calls >= FQ_TRIAL_CALLS &&
+				e->generic_calls >= FQ_DRIFT_CALLS &&
+				generic_mean > 2 * custom_mean)
+				return GENERIC_NO;
+			break;
+	}
+	return verdict;
+}
+
+/*
+ * Adds a finished call's rows and time to its shared entry, by the kind of
+ * plan it ran, and moves the shape's generic-plan verdict on.
  */
 void
 fq_plancache_record(const FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 {
 	FqPlanEntry *e;
-	uint32		generic = GENERIC_UNKNOWN;
+	bool		custom;
 
-	if (shared == NULL || handle->slot < 0)
+	if (shared == NULL || handle->slot < 0 || handle->plan == NULL)
 		return;
 
-	if (handle->plan)
-	{
-		List	   *sources = SPI_plan_get_plan_sources(handle->plan);
-
-		if (list_length(sources) == 1)
-		{
-			CachedPlanSource *ps = linitial(sources);
-
-			if (ps->num_generic_plans > 0)
-				generic = GENERIC_YES;
-			else if (ps->num_custom_plans > 5)
-				generic = GENERIC_NO;
-		}
-	}
+	/* GetCachedPlan counts every custom plan it builds */
+	custom = custom_plans_of(handle->plan) > handle->custom_plans_before;
 
 	e = &shared->entries[handle->slot];
 	LWLockAcquire(shared->lock, LW_SHARED);
 	if (e->in_use && e->generation == handle->generation)
 	{
+		uint32		verdict;
+
 		SpinLockAcquire(&e->mutex);
 		e->rows += rows;
 		e->total_time += elapsed_ms;
 		e->last_used = GetCurrentTimestamp();
+		if (custom)
+		{
+			e->custom_calls++;
+			e->custom_time += elapsed_ms;
+		}
+		else
+		{
+			e->generic_calls++;
+			e->generic_time += elapsed_ms;
+		}
+		verdict = pg_atomic_read_u32(&e->generic);
+		pg_atomic_write_u32(&e->generic, next_verdict(e, verdict, custom, elapsed_ms));
 		SpinLockRelease(&e->mutex);
-		if (generic != GENERIC_UNKNOWN &&
-			pg_atomic_read_u32(&e->generic) == GENERIC_UNKNOWN)
-			pg_atomic_write_u32(&e->generic, generic);
 	}
 	LWLockRelease(shared->lock);
 }
@@ -659,7 +750,7 @@ fraiseql_plan_cache(PG_FUNCTION_ARGS)
 		values[11] = TimestampTzGetDatum(last_used);
 		values[12] = Int64GetDatum(plans);
 		values[13] = BoolGetDatum(generic == GENERIC_YES);
-		nulls[13] = generic == GENERIC_UNKNOWN;
+		nulls[13] = generic == GENERIC_UNKNOWN || generic == GENERIC_TRIAL;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	LWLockRelease(shared->lock);

@@ -29,6 +29,7 @@ typedef struct FqPlanHandle
 	FqPlanOutcome outcome;
 	int			slot;			/* shared entry, or -1 */
 	uint32		generation;		/* of that slot when acquired */
+	int64		custom_plans_before;	/* to tell which kind of plan ran */
 } FqPlanHandle;
 
 extern int	fq_plan_cache_size;
