@@ -54,6 +54,14 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION fraiseql.is_json(text) IS
 'true iff the text is valid JSON (text::json would succeed); validated with simdjson';
 
+CREATE FUNCTION fraiseql.simd_implementation()
+RETURNS text
+AS 'MODULE_PATHNAME', 'fraiseql_simd_implementation'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION fraiseql.simd_implementation() IS
+'the SIMD kernel simdjson selected for this CPU (haswell = AVX2, westmere = SSE4.2, icelake = AVX-512, fallback = scalar)';
+
 -- The plan cache (needs shared_preload_libraries = 'fraiseql')
 
 CREATE FUNCTION fraiseql.plan_cache_entries(

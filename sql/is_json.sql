@@ -39,3 +39,5 @@ SELECT count(*) FILTER (WHERE fraiseql.is_json(t)) AS valid,
        count(*) FILTER (WHERE NOT fraiseql.is_json(t)) AS invalid
 FROM corpus;
 SELECT fraiseql.is_json(NULL) IS NULL AS strict;
+-- the kernel simdjson picked is one it knows (which one depends on the CPU)
+SELECT fraiseql.simd_implementation() IN ('icelake', 'haswell', 'westmere', 'fallback', 'arm64', 'ppc64', 'lsx', 'lasx') AS known_kernel;

@@ -37,6 +37,7 @@
 
 PG_FUNCTION_INFO_V1(fraiseql_is_json);
 PG_FUNCTION_INFO_V1(fraiseql_parse);
+PG_FUNCTION_INFO_V1(fraiseql_simd_implementation);
 
 static FqSimdParser *backend_parser = NULL;
 
@@ -240,4 +241,14 @@ fraiseql_parse(PG_FUNCTION_ARGS)
 	if (jb == NULL)
 		PG_RETURN_DATUM(pg_parse(t));
 	PG_RETURN_JSONB_P(jb);
+}
+
+/*
+ * fraiseql.simd_implementation(): which kernel simdjson picked at run time,
+ * so benchmark figures can say what they measured.
+ */
+Datum
+fraiseql_simd_implementation(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(fq_simd_implementation()));
 }
