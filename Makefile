@@ -24,6 +24,7 @@ OBJS = \
 	src/jsonwrite.o \
 	src/response.o \
 	src/parse.o \
+	src/jsonsource.o \
 	src/json_simd.o
 
 REGRESS      = is_json parse to_sql errors stream scan plancache projection

@@ -54,6 +54,25 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION fraiseql.is_json(text) IS
 'true iff the text is valid JSON (text::json would succeed); validated with simdjson';
 
+-- Key lookups in json sources with simdjson; the generated SQL for a json
+-- source calls these where a jsonb source uses -> and ->>.
+
+CREATE FUNCTION fraiseql.json_get_text(data json, VARIADIC keys text[])
+RETURNS text
+AS 'MODULE_PATHNAME', 'fraiseql_json_get_text'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION fraiseql.json_get_text(json, text[]) IS
+'data->''k1''->...->>''kn'' read with simdjson (the same result as the json operators)';
+
+CREATE FUNCTION fraiseql.json_get(data json, VARIADIC keys text[])
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fraiseql_json_get'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION fraiseql.json_get(json, text[]) IS
+'(data->''k1''->...->''kn'')::jsonb read with simdjson (the same result as the json operators)';
+
 CREATE FUNCTION fraiseql.simd_implementation()
 RETURNS text
 AS 'MODULE_PATHNAME', 'fraiseql_simd_implementation'

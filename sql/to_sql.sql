@@ -86,7 +86,8 @@ SELECT * FROM show('{"fkOwner": {"gt": "5"}, "created": {"gte": "2024-01-01"}}')
 SELECT * FROM show('{"tenant_id": {"isnull": true}}');
 SELECT * FROM show('{"tenant_id": {"eq": "7", "type": "text"}}');
 SELECT * FROM show('{"id": {"startswith": "6ba7"}}');
--- a json source: jsonb-only operators cast the value
+-- a json source: keys are read with simdjson by fraiseql.json_get_text and
+-- fraiseql.json_get (jsonb, for the jsonb-only operators and ordering)
 SELECT * FROM show('{"tags": {"array_contains": ["vip"]}, "s": {"eq": "x"}}', source => 'tv_doc_json');
 -- ordering and pagination
 SELECT * FROM show(NULL, '[{"field": "createdAt", "direction": "desc"}]');

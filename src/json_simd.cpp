@@ -330,6 +330,205 @@ fq_simd_tokenize(FqSimdParser *parser, const char *buf, size_t len,
 	}
 }
 
+/* Strips the whitespace raw_json() and raw_json_token() leave on either side */
+static std::string_view
+trim_value(std::string_view s)
+{
+	while (!s.empty() && (s.front() == ' ' || s.front() == '\t' ||
+						  s.front() == '\n' || s.front() == '\r'))
+		s.remove_prefix(1);
+	return trim_token(s);
+}
+
+/*
+ * Does the field's key equal "key" once unescaped?  Most keys hold no
+ * escape, and then the raw bytes between the quotes are the key: compare
+ * them in place instead of unescaping a copy of every key we pass.
+ */
+template <typename F>
+static bool
+key_matches(F &field, std::string_view key, std::string_view &name,
+			simdjson::error_code &err)
+{
+	simdjson::ondemand::raw_json_string raw_key;
+	const char *raw;
+	size_t		i = 0;
+
+	if ((err = field.key().get(raw_key)))
+		return false;
+	raw = raw_key.raw();
+	while (raw[i] != '"' && raw[i] != '\\')
+		i++;
+	if (raw[i] == '"')
+		return i == key.size() && std::memcmp(raw, key.data(), i) == 0;
+	if ((err = field.unescaped_key().get(name)))
+		return false;
+	return name == key;
+}
+
+/*
+ * The text of the value of the last field named "key" in the object that
+ * "span" holds; found = false when span is not an object or lacks the key.
+ * The returned text points into the document.
+ */
+static simdjson::error_code
+find_field(simdjson::ondemand::parser &parser, std::string_view span,
+		   const char *end, std::string_view key, bool &found,
+		   std::string_view &text)
+{
+	simdjson::ondemand::document doc;
+	simdjson::ondemand::object object;
+	simdjson::error_code err;
+	json_type	type;
+
+	found = false;
+	if ((err = parser.iterate(span.data(), span.size(), end - span.data()).get(doc)))
+		return err;
+	if ((err = doc.type().get(type)))
+		return err;
+	if (type != json_type::object)
+		return simdjson::SUCCESS;
+	if ((err = doc.get_object().get(object)))
+		return err;
+	for (auto field : object)
+	{
+		std::string_view name;
+		simdjson::ondemand::value member;
+		json_type	member_type;
+
+		if ((err = field.error()))
+			return err;
+		if (!key_matches(field, key, name, err))
+		{
+			if (err)
+				return err;
+			continue;			/* the loop skips the value */
+		}
+		if ((err = field.value().get(member)))
+			return err;
+		if ((err = member.type().get(member_type)))
+			return err;
+		found = true;
+		if (member_type == json_type::object)
+		{
+			simdjson::ondemand::object inner;
+
+			if ((err = member.get_object().get(inner)) ||
+				(err = inner.raw_json().get(text)))
+				return err;
+		}
+		else if (member_type == json_type::array)
+		{
+			simdjson::ondemand::array inner;
+
+			if ((err = member.get_array().get(inner)) ||
+				(err = inner.raw_json().get(text)))
+				return err;
+		}
+		else
+			text = member.raw_json_token();
+		text = trim_value(text);
+	}
+	return simdjson::SUCCESS;
+}
+
+/* Classifies the final value's text and unescapes a string */
+static simdjson::error_code
+read_value(simdjson::ondemand::parser &parser, std::string_view text,
+		   const char *end, FqSimdValue *value)
+{
+	value->text = text.data();
+	value->len = text.size();
+	if (text.empty())
+		return simdjson::TAPE_ERROR;
+	switch (text.front())
+	{
+		case '{':
+			value->type = FQ_VAL_OBJECT;
+			return simdjson::SUCCESS;
+		case '[':
+			value->type = FQ_VAL_ARRAY;
+			return simdjson::SUCCESS;
+		case '"':
+			{
+				simdjson::ondemand::document doc;
+				std::string_view s;
+				simdjson::error_code err;
+
+				if ((err = parser.iterate(text.data(), text.size(), end - text.data()).get(doc)) ||
+					(err = doc.get_string().get(s)))
+					return err;
+				value->type = FQ_VAL_STRING;
+				value->text = s.data();
+				value->len = s.size();
+				return simdjson::SUCCESS;
+			}
+		default:
+			break;
+	}
+	if (text == "true")
+		value->type = FQ_VAL_TRUE;
+	else if (text == "false")
+		value->type = FQ_VAL_FALSE;
+	else if (text == "null")
+		value->type = FQ_VAL_NULL;
+	else if (valid_number(text))
+		value->type = FQ_VAL_NUMBER;
+	else
+		return simdjson::NUMBER_ERROR;
+	return simdjson::SUCCESS;
+}
+
+extern "C" FqSimdStatus
+fq_simd_find_path(FqSimdParser *parser, const char *buf, size_t len,
+				  size_t capacity, const char *const *keys,
+				  const size_t *key_lens, int nkeys,
+				  FqSimdValue *value) noexcept
+{
+	try
+	{
+		std::string_view span;
+		const char *end;
+		simdjson::error_code err;
+
+		if (capacity < len + simdjson::SIMDJSON_PADDING)
+		{
+			parser->padded.resize(len + simdjson::SIMDJSON_PADDING);
+			std::memcpy(parser->padded.data(), buf, len);
+			buf = parser->padded.data();
+			capacity = parser->padded.size();
+		}
+		/* every value on the path lies inside buf, so its padding follows */
+		end = buf + capacity;
+		span = trim_value(std::string_view(buf, len));
+		value->type = FQ_VAL_MISSING;
+		value->text = nullptr;
+		value->len = 0;
+		for (int i = 0; i < nkeys; i++)
+		{
+			bool		found;
+			std::string_view text;
+
+			err = find_field(parser->ondemand, span, end,
+							 std::string_view(keys[i], key_lens[i]), found, text);
+			if (err)
+				return status_of(err);
+			if (!found)
+				return FQ_SIMD_OK;
+			span = text;
+		}
+		return status_of(read_value(parser->ondemand, span, end, value));
+	}
+	catch (const std::bad_alloc &)
+	{
+		return FQ_SIMD_NOMEM;
+	}
+	catch (...)
+	{
+		return FQ_SIMD_INTERNAL;
+	}
+}
+
 extern "C" const char *
 fq_simd_implementation(void) noexcept
 {

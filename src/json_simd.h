@@ -90,6 +90,41 @@ extern FqSimdStatus fq_simd_tokenize(FqSimdParser *parser, const char *buf,
 									 const FqSimdToken **tokens,
 									 size_t *ntokens) FQ_SIMD_NOEXCEPT;
 
+/* What fq_simd_find_path found */
+typedef enum FqSimdValueType
+{
+	FQ_VAL_MISSING,				/* no such key, or a step into a non-object */
+	FQ_VAL_OBJECT,				/* text: the object as written */
+	FQ_VAL_ARRAY,				/* text: the array as written */
+	FQ_VAL_STRING,				/* text: the unescaped string (may hold NUL) */
+	FQ_VAL_NUMBER,				/* text: the number as written */
+	FQ_VAL_TRUE,
+	FQ_VAL_FALSE,
+	FQ_VAL_NULL
+} FqSimdValueType;
+
+typedef struct FqSimdValue
+{
+	FqSimdValueType type;
+	const char *text;			/* valid until the parser's next call */
+	size_t		len;
+} FqSimdValue;
+
+/*
+ * Follows a path of object keys through one document, as a chain of
+ * PostgreSQL's json "->" operators does: at each step the value must be an
+ * object, and when a key occurs more than once the last occurrence counts.
+ * Containers come back as their text in the document (without surrounding
+ * whitespace), numbers as written, strings unescaped.  Only the values on
+ * the path are examined; a document simdjson cannot read, or a path
+ * through one, is REJECTED and the caller asks PostgreSQL.
+ */
+extern FqSimdStatus fq_simd_find_path(FqSimdParser *parser, const char *buf,
+									  size_t len, size_t capacity,
+									  const char *const *keys,
+									  const size_t *key_lens, int nkeys,
+									  FqSimdValue *value) FQ_SIMD_NOEXCEPT;
+
 /* Name of the kernel simdjson selected for this CPU ("haswell", ...) */
 extern const char *fq_simd_implementation(void) FQ_SIMD_NOEXCEPT;
 

@@ -34,6 +34,7 @@
 
 #include "fraiseql.h"
 #include "json_simd.h"
+#include "parse.h"
 
 PG_FUNCTION_INFO_V1(fraiseql_is_json);
 PG_FUNCTION_INFO_V1(fraiseql_parse);
@@ -51,8 +52,8 @@ free_backend_parser(int code, Datum arg)
 /*
  * The backend's simdjson parser, created on first use.
  */
-static FqSimdParser *
-get_parser(void)
+FqSimdParser *
+fq_simd_backend_parser(void)
 {
 	if (backend_parser == NULL)
 	{
@@ -66,14 +67,14 @@ get_parser(void)
 	return backend_parser;
 }
 
-static void
-simd_out_of_memory(text *t)
+void
+fq_simd_out_of_memory(size_t len)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_OUT_OF_MEMORY),
 			 errmsg("out of memory"),
 			 errdetail("simdjson could not allocate memory for a document of %zu bytes.",
-					   (size_t) VARSIZE_ANY_EXHDR(t))));
+					   len)));
 }
 
 /* PostgreSQL's own verdict: does text::json succeed? */
@@ -100,20 +101,20 @@ fraiseql_is_json(PG_FUNCTION_ARGS)
 	if (!fq_enable_simd || GetDatabaseEncoding() != PG_UTF8)
 		PG_RETURN_BOOL(pg_is_json(t));
 
-	status = fq_simd_validate(get_parser(), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+	status = fq_simd_validate(fq_simd_backend_parser(), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
 							  VARSIZE_ANY_EXHDR(t), NULL);
 	if (status == FQ_SIMD_OK)
 		PG_RETURN_BOOL(true);
 	if (status == FQ_SIMD_NOMEM)
-		simd_out_of_memory(t);
+		fq_simd_out_of_memory(VARSIZE_ANY_EXHDR(t));
 	PG_RETURN_BOOL(pg_is_json(t));
 }
 
 /* PostgreSQL's own text::jsonb, with its errors */
 static Datum
-pg_parse(text *t)
+pg_parse(const char *buf, size_t len)
 {
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(text_to_cstring(t)));
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(pnstrdup(buf, len)));
 }
 
 /*
@@ -216,31 +217,44 @@ tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens)
 }
 
 /*
- * fraiseql.parse(text) RETURNS jsonb: the same as text::jsonb.
+ * JSON text to jsonb, exactly as jsonb_in would make it: simdjson when it
+ * can, jsonb_in itself otherwise.  "capacity" is how many bytes of buf may
+ * be read (see fq_simd_tokenize).
  */
 Datum
-fraiseql_parse(PG_FUNCTION_ARGS)
+fq_json_text_to_jsonb(const char *buf, size_t len, size_t capacity)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
 	const FqSimdToken *tokens;
 	size_t		ntokens;
 	FqSimdStatus status;
 	Jsonb	   *jb;
 
 	if (!fq_enable_simd || GetDatabaseEncoding() != PG_UTF8)
-		PG_RETURN_DATUM(pg_parse(t));
+		return pg_parse(buf, len);
 
-	status = fq_simd_tokenize(get_parser(), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-							  VARSIZE_ANY_EXHDR(t), &tokens, &ntokens);
+	status = fq_simd_tokenize(fq_simd_backend_parser(), buf, len, capacity,
+							  &tokens, &ntokens);
 	if (status == FQ_SIMD_NOMEM)
-		simd_out_of_memory(t);
+		fq_simd_out_of_memory(len);
 	if (status != FQ_SIMD_OK)
-		PG_RETURN_DATUM(pg_parse(t));
+		return pg_parse(buf, len);
 
 	jb = tokens_to_jsonb(tokens, ntokens);
 	if (jb == NULL)
-		PG_RETURN_DATUM(pg_parse(t));
-	PG_RETURN_JSONB_P(jb);
+		return pg_parse(buf, len);
+	return JsonbPGetDatum(jb);
+}
+
+/*
+ * fraiseql.parse(text) RETURNS jsonb: the same as text::jsonb.
+ */
+Datum
+fraiseql_parse(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_DATUM(fq_json_text_to_jsonb(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+										  VARSIZE_ANY_EXHDR(t)));
 }
 
 /*

@@ -198,12 +198,39 @@ fq_cast_type(const JsonbValue *value)
 }
 
 /*
- * data->'a'->'b'->>'c' (as_text) or data->'a'->'b'->'c'.
+ * The keys of a path as the arguments of fraiseql.json_get(_text)
+ */
+static void
+append_key_arguments(FqQuery *query, List *keys)
+{
+	ListCell   *lc;
+
+	appendStringInfoString(&query->sql, "(data");
+	foreach(lc, keys)
+	{
+		appendStringInfoString(&query->sql, ", ");
+		appendStringInfoString(&query->sql, quote_literal_cstr(lfirst(lc)));
+	}
+	appendStringInfoChar(&query->sql, ')');
+}
+
+/*
+ * The value at a key path: data->'a'->'b'->>'c' (as_text) or
+ * data->'a'->'b'->'c'.  A json source reads it with simdjson instead:
+ * fraiseql.json_get_text(data, 'a', 'b', 'c') (see jsonsource.c).
  */
 void
 fq_append_data_path(FqQuery *query, List *keys, bool as_text)
 {
 	ListCell   *lc;
+
+	if (query->source->data_type == JSONOID)
+	{
+		appendStringInfoString(&query->sql, as_text ? "fraiseql.json_get_text" :
+							   "fraiseql.json_get");
+		append_key_arguments(query, keys);
+		return;
+	}
 
 	appendStringInfoString(&query->sql, "data");
 	foreach(lc, keys)
@@ -217,16 +244,14 @@ fq_append_data_path(FqQuery *query, List *keys, bool as_text)
 
 /*
  * The value at a key path as jsonb, for operators only jsonb has (@>, ?,
- * jsonb_array_length, ordering): a json source's value is cast.
+ * jsonb_array_length, ordering): fraiseql.json_get() for a json source.
  */
 void
 fq_append_data_jsonb(FqQuery *query, List *keys)
 {
-	bool		cast = query->source->data_type == JSONOID;
-
-	appendStringInfoString(&query->sql, cast ? "((" : "(");
+	appendStringInfoChar(&query->sql, '(');
 	fq_append_data_path(query, keys, false);
-	appendStringInfoString(&query->sql, cast ? ")::jsonb)" : ")");
+	appendStringInfoChar(&query->sql, ')');
 }
 
 /*

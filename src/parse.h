@@ -1,0 +1,20 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse.h
+ *	  The backend's simdjson parser and JSON text -> jsonb, shared by
+ *	  parse.c's SQL functions, json sources and projection.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef FQ_PARSE_H
+#define FQ_PARSE_H
+
+#include "postgres.h"
+
+#include "json_simd.h"
+
+extern FqSimdParser *fq_simd_backend_parser(void);
+extern void fq_simd_out_of_memory(size_t len) pg_attribute_noreturn();
+extern Datum fq_json_text_to_jsonb(const char *buf, size_t len, size_t capacity);
+
+#endif							/* FQ_PARSE_H */
