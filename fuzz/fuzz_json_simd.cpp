@@ -5,9 +5,9 @@
  *	  AddressSanitizer and UndefinedBehaviorSanitizer (`make fuzz`; a short
  *	  smoke run is part of `make test`).
  *
- * Every input goes through fq_simd_validate and fq_simd_tokenize with one
- * reused parser, as in a backend, both with a buffer that has padding and
- * one that has not.  Besides the sanitizers' checks, the harness aborts if
+ * Every input goes through fq_simd_validate, fq_simd_tokenize and
+ * fq_simd_find_path (a few key paths) with one reused parser, as in a
+ * backend, both with a buffer that has padding and one that has not.  Besides the sanitizers' checks, the harness aborts if
  * a token stream breaks the contract the C side relies on: balanced
  * containers, keys exactly where objects expect them, numbers that match
  * JSON's grammar, token text inside the parser's or the input's memory.
@@ -124,6 +124,41 @@ check_tokens(const FqSimdToken *tokens, size_t ntokens)
 		abort();
 }
 
+/* Key paths tried on every input: short, nested, escaped-looking, empty */
+static const char *const path_keys[] = {"a", "b", "name", "a\\b", ""};
+static const size_t path_lens[] = {1, 1, 4, 3, 0};
+
+static void
+check_paths(const char *buf, size_t len, size_t capacity)
+{
+	for (int start = 0; start < 5; start++)
+		for (int n = 0; n <= 2 && start + n <= 5; n++)
+		{
+			FqSimdValue v;
+
+			if (fq_simd_find_path(parser, buf, len, capacity, path_keys + start,
+								  path_lens + start, n, &v) != FQ_SIMD_OK)
+				continue;
+			if (v.type == FQ_VAL_MISSING || v.type == FQ_VAL_TRUE ||
+				v.type == FQ_VAL_FALSE || v.type == FQ_VAL_NULL)
+				continue;
+			if (v.text == nullptr && v.len > 0)
+				abort();
+			if (v.type == FQ_VAL_NUMBER && !number_ok(v.text, v.len))
+				abort();
+			/* On-Demand skips containers by depth, so on invalid JSON only the opening is certain */
+			if ((v.type == FQ_VAL_OBJECT && (v.len < 1 || v.text[0] != '{')) ||
+				(v.type == FQ_VAL_ARRAY && (v.len < 1 || v.text[0] != '[')))
+				abort();
+			/* touch every byte: ASan reports text outside live memory */
+			volatile char sink = 0;
+
+			for (size_t j = 0; j < v.len; j++)
+				sink ^= v.text[j];
+			(void) sink;
+		}
+}
+
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -138,11 +173,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fq_simd_validate(parser, (const char *) data, size, size, nullptr);
 	if (fq_simd_tokenize(parser, (const char *) data, size, size, &tokens, &ntokens) == FQ_SIMD_OK)
 		check_tokens(tokens, ntokens);
+	check_paths((const char *) data, size, size);
 
 	if (size > 0)
 		std::memcpy(padded.data(), data, size);
 	fq_simd_validate(parser, padded.data(), size, padded.size(), nullptr);
 	if (fq_simd_tokenize(parser, padded.data(), size, padded.size(), &tokens, &ntokens) == FQ_SIMD_OK)
 		check_tokens(tokens, ntokens);
+	check_paths(padded.data(), size, padded.size());
 	return 0;
 }

@@ -491,6 +491,9 @@ fq_simd_find_path(FqSimdParser *parser, const char *buf, size_t len,
 		const char *end;
 		simdjson::error_code err;
 
+		/* an empty path would return the document unread, unchecked */
+		if (nkeys < 1)
+			return FQ_SIMD_REJECTED;
 		if (capacity < len + simdjson::SIMDJSON_PADDING)
 		{
 			parser->padded.resize(len + simdjson::SIMDJSON_PADDING);

@@ -117,7 +117,10 @@ typedef struct FqSimdValue
  * Containers come back as their text in the document (without surrounding
  * whitespace), numbers as written, strings unescaped.  Only the values on
  * the path are examined; a document simdjson cannot read, or a path
- * through one, is REJECTED and the caller asks PostgreSQL.
+ * through one, is REJECTED and the caller asks PostgreSQL, as is an empty
+ * path (nkeys < 1).  Containers are skipped by depth, not validated: on
+ * text that is not JSON (which a json column cannot hold) a container's
+ * text may be malformed, though it always lies inside the document.
  */
 extern FqSimdStatus fq_simd_find_path(FqSimdParser *parser, const char *buf,
 									  size_t len, size_t capacity,
