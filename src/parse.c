@@ -118,11 +118,12 @@ pg_parse(const char *buf, size_t len)
 }
 
 /*
- * Builds a jsonb from simdjson's tokens.  Returns NULL when a string holds
- * a NUL byte, which only jsonb_in can reject with the right error.
+ * Builds a jsonb from simdjson's tokens (a whole value).  Returns NULL when
+ * a string holds a NUL byte, which only jsonb_in can reject with the right
+ * error.
  */
-static Jsonb *
-tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens)
+Jsonb *
+fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *result = NULL;
@@ -239,7 +240,7 @@ fq_json_text_to_jsonb(const char *buf, size_t len, size_t capacity)
 	if (status != FQ_SIMD_OK)
 		return pg_parse(buf, len);
 
-	jb = tokens_to_jsonb(tokens, ntokens);
+	jb = fq_tokens_to_jsonb(tokens, ntokens);
 	if (jb == NULL)
 		return pg_parse(buf, len);
 	return JsonbPGetDatum(jb);

@@ -6,7 +6,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS fraiseql;
-SELECT plan(84);
+SELECT plan(99);
 
 CREATE TABLE tv_js (id int PRIMARY KEY, tenant_id int, data jsonb);
 INSERT INTO tv_js
@@ -127,6 +127,42 @@ SELECT is(raw_ids('{"n": {"lte": 0}}', true), ARRAY[5], '-0 is a number');
 SELECT is(raw_ids(f, true), raw_ids(f, false), 'simdjson = PostgreSQL on hand-written json: ' || f::text)
 FROM (VALUES ('{"name": {"isnull": false}}'::jsonb), ('{"n": {"gte": 2}}'), ('{"o": {"k": {"array_contains": [2]}}}'),
              ('{"q": {"contains": "\\"}}'), ('{"a": {"b": {"has_key": "c"}}}')) v(f);
+
+-- projection of json rows (read from simdjson tokens) is byte for byte the
+-- projection of the same jsonb rows, with simdjson on and off
+CREATE FUNCTION projected(source regclass, selection text, simd boolean) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE result text[];
+BEGIN
+  PERFORM set_config('fraiseql.enable_simd', simd::text, true);
+  SELECT array_agg(s::text ORDER BY n) INTO result
+  FROM fraiseql.stream(source, order_by => '[{"field": "id"}]', selection => selection, typename => 'Thing')
+       WITH ORDINALITY AS x(s, n);
+  RETURN result;
+END $$;
+CREATE TABLE tv_raw_jsonb AS SELECT id, data::jsonb AS data FROM tv_raw;
+CREATE TEMP TABLE selections (sel text);
+INSERT INTO selections VALUES
+ ('id name city __typename'),
+ ('n: name score rank tags'),
+ ('profile { city level } createdAt missing'),
+ ('name n o { k } q a { b { c { d { e } } } } __typename'),
+ ('o q n a');
+SELECT is(projected('tv_js_json', sel, true), projected('tv_js', sel, true),
+          'projection of json rows = of jsonb rows: ' || sel)
+FROM selections WHERE sel NOT LIKE '%{ k }%' AND sel <> 'o q n a' ORDER BY sel;
+SELECT is(projected('tv_raw', sel, true), projected('tv_raw_jsonb', sel, true),
+          'projection of hand-written json = of its jsonb: ' || sel)
+FROM selections ORDER BY sel;
+SELECT is(projected('tv_raw', sel, false), projected('tv_raw_jsonb', sel, true),
+          'projection of hand-written json, enable_simd off = of its jsonb: ' || sel)
+FROM selections ORDER BY sel;
+SELECT is((projected('tv_raw', 'n o', true))[2], '{"n": 25.0, "o": {"k": [1, 2]}}',
+          'numbers and containers of a json row are written as jsonb writes them');
+INSERT INTO tv_raw VALUES (8, '{"n": 1, "name": "nul \u0000 here"}');
+SELECT throws_ok($$SELECT projected('tv_raw', 'name', true)$$, '22P05', NULL,
+                 'a \u0000 in a projected json row raises PostgreSQL''s error');
+DELETE FROM tv_raw WHERE id = 8;
 
 -- the helper functions agree with the json operators value by value
 SELECT is(fraiseql.json_get_text(data, 'o'), data->>'o', 'json_get_text returns a container as written: row 2')
