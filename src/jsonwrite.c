@@ -32,48 +32,89 @@
 #include "fraiseql.h"
 #include "jsonwrite.h"
 
-/* One byte that needs escaping, as escape_json writes it */
+/*
+ * Appending without a function call per piece: reserve() makes room (the
+ * StringInfo keeps one byte for its terminating NUL), put() copies into
+ * room already reserved; the NUL is restored when a string or container is
+ * complete.
+ */
 static inline void
-write_escaped_byte(StringInfo out, unsigned char c)
+reserve(StringInfo out, int n)
 {
+	if (out->len + n >= out->maxlen)
+		enlargeStringInfo(out, n);
+}
+
+static inline void
+put(StringInfo out, const char *s, int n)
+{
+	memcpy(out->data + out->len, s, n);
+	out->len += n;
+}
+
+static inline void
+put_char(StringInfo out, char c)
+{
+	out->data[out->len++] = c;
+}
+
+/* One byte that needs escaping, as escape_json writes it; room for 6 reserved */
+static inline void
+put_escaped_byte(StringInfo out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char		esc = 0;
+
 	switch (c)
 	{
 		case '\b':
-			appendBinaryStringInfo(out, "\\b", 2);
+			esc = 'b';
 			break;
 		case '\f':
-			appendBinaryStringInfo(out, "\\f", 2);
+			esc = 'f';
 			break;
 		case '\n':
-			appendBinaryStringInfo(out, "\\n", 2);
+			esc = 'n';
 			break;
 		case '\r':
-			appendBinaryStringInfo(out, "\\r", 2);
+			esc = 'r';
 			break;
 		case '\t':
-			appendBinaryStringInfo(out, "\\t", 2);
+			esc = 't';
 			break;
 		case '"':
-			appendBinaryStringInfo(out, "\\\"", 2);
+			esc = '"';
 			break;
 		case '\\':
-			appendBinaryStringInfo(out, "\\\\", 2);
+			esc = '\\';
 			break;
-		default:
-			{
-				static const char hex[] = "0123456789abcdef";
-				char		buf[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-				appendBinaryStringInfo(out, buf, 6);
-			}
+	}
+	put_char(out, '\\');
+	if (esc)
+		put_char(out, esc);
+	else
+	{
+		put(out, "u00", 3);
+		put_char(out, hex[c >> 4]);
+		put_char(out, hex[c & 15]);
 	}
 }
 
-static inline bool
-needs_escape(unsigned char c)
+#ifdef __SSE2__
+/* Bit i set when byte i of the 16 needs escaping: ", \ or below 0x20 */
+static inline int
+special_mask(__m128i chunk)
 {
-	return c < 0x20 || c == '"' || c == '\\';
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i backslash = _mm_set1_epi8('\\');
+	const __m128i control_max = _mm_set1_epi8(0x1f);
+
+	/* unsigned c <= 0x1f  <=>  max(c, 0x1f) == 0x1f */
+	return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(chunk, control_max), control_max),
+										  _mm_or_si128(_mm_cmpeq_epi8(chunk, quote),
+													   _mm_cmpeq_epi8(chunk, backslash))));
 }
+#endif
 
 /*
  * Appends s[0..len) as a quoted JSON string.
@@ -93,54 +134,55 @@ fq_write_string(StringInfo out, const char *s, int len)
 		return;
 	}
 
-	/* the worst case: every byte becomes \u00XX */
-	enlargeStringInfo(out, len + 2);
-	appendStringInfoCharMacro(out, '"');
+	/* quotes and every byte; each escape reserves its own extra room */
+	reserve(out, len + 2);
+	put_char(out, '"');
 
 #ifdef __SSE2__
+	while (i < len)
 	{
-		const __m128i quote = _mm_set1_epi8('"');
-		const __m128i backslash = _mm_set1_epi8('\\');
-		const __m128i control_max = _mm_set1_epi8(0x1f);
+		int			mask;
+		int			width = Min(16, len - i);
 
-		while (i + 16 <= len)
+		if (width == 16)
+			mask = special_mask(_mm_loadu_si128((const __m128i *) (s + i)));
+		else
 		{
-			__m128i		chunk = _mm_loadu_si128((const __m128i *) (s + i));
-			__m128i		special;
-			int			mask;
+			/* the tail, through a copy: never read past the string */
+			char		tail[16] = {0};
 
-			/* unsigned c <= 0x1f  <=>  max(c, 0x1f) == 0x1f */
-			special = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(chunk, control_max), control_max),
-								   _mm_or_si128(_mm_cmpeq_epi8(chunk, quote),
-												_mm_cmpeq_epi8(chunk, backslash)));
-			mask = _mm_movemask_epi8(special);
-			if (mask == 0)
-			{
-				i += 16;
-				continue;
-			}
-			i += __builtin_ctz(mask);
-			appendBinaryStringInfo(out, s + run, i - run);
-			write_escaped_byte(out, (unsigned char) s[i]);
-			i++;
-			run = i;
+			memcpy(tail, s + i, width);
+			mask = special_mask(_mm_loadu_si128((const __m128i *) tail)) & ((1 << width) - 1);
 		}
-	}
-#endif
+		while (mask != 0)
+		{
+			int			at = i + __builtin_ctz(mask);
 
+			put(out, s + run, at - run);
+			reserve(out, 6 + (len - at) + 1);
+			put_escaped_byte(out, (unsigned char) s[at]);
+			run = at + 1;
+			mask &= mask - 1;
+		}
+		i += width;
+	}
+#else
 	for (; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (needs_escape(c))
+		if (c < 0x20 || c == '"' || c == '\\')
 		{
-			appendBinaryStringInfo(out, s + run, i - run);
-			write_escaped_byte(out, c);
+			put(out, s + run, i - run);
+			reserve(out, 6 + (len - i) + 1);
+			put_escaped_byte(out, c);
 			run = i + 1;
 		}
 	}
-	appendBinaryStringInfo(out, s + run, len - run);
-	appendStringInfoCharMacro(out, '"');
+#endif
+	put(out, s + run, len - run);
+	put_char(out, '"');
+	out->data[out->len] = '\0';
 }
 
 static void
@@ -148,8 +190,10 @@ write_numeric(StringInfo out, Numeric num)
 {
 	char	   *digits = DatumGetCString(DirectFunctionCall1(numeric_out,
 															 NumericGetDatum(num)));
+	int			len = strlen(digits);
 
-	appendStringInfoString(out, digits);
+	reserve(out, len);
+	put(out, digits, len);
 	pfree(digits);
 }
 
@@ -166,11 +210,20 @@ write_child(StringInfo out, JsonbContainer *container, const char *base,
 	else if (JBE_ISNUMERIC(entry))
 		write_numeric(out, (Numeric) (base + INTALIGN(offset)));
 	else if (JBE_ISBOOL_TRUE(entry))
-		appendBinaryStringInfo(out, "true", 4);
+	{
+		reserve(out, 4);
+		put(out, "true", 4);
+	}
 	else if (JBE_ISBOOL_FALSE(entry))
-		appendBinaryStringInfo(out, "false", 5);
+	{
+		reserve(out, 5);
+		put(out, "false", 5);
+	}
 	else if (JBE_ISNULL(entry))
-		appendBinaryStringInfo(out, "null", 4);
+	{
+		reserve(out, 4);
+		put(out, "null", 4);
+	}
 	else
 		fq_write_container(out, (JsonbContainer *) (base + INTALIGN(offset)));
 }
@@ -203,7 +256,8 @@ fq_write_container(StringInfo out, JsonbContainer *container)
 		for (i = 0; i < count; i++)
 			JBE_ADVANCE_OFFSET(value_offset, children[i]);
 
-		appendStringInfoCharMacro(out, '{');
+		reserve(out, 1);
+		put_char(out, '{');
 		for (i = 0; i < count; i++)
 		{
 			uint32		key_end = key_offset;
@@ -212,15 +266,20 @@ fq_write_container(StringInfo out, JsonbContainer *container)
 			JBE_ADVANCE_OFFSET(key_end, children[i]);
 			JBE_ADVANCE_OFFSET(value_end, children[count + i]);
 			if (i > 0)
-				appendBinaryStringInfo(out, ", ", 2);
+			{
+				reserve(out, 2);
+				put(out, ", ", 2);
+			}
 			fq_write_string(out, base + key_offset, key_end - key_offset);
-			appendBinaryStringInfo(out, ": ", 2);
+			reserve(out, 2);
+			put(out, ": ", 2);
 			write_child(out, container, base, children[count + i],
 						value_offset, value_end - value_offset);
 			key_offset = key_end;
 			value_offset = value_end;
 		}
-		appendStringInfoCharMacro(out, '}');
+		reserve(out, 1);
+		put_char(out, '}');
 	}
 	else
 	{
@@ -228,21 +287,27 @@ fq_write_container(StringInfo out, JsonbContainer *container)
 		bool		raw_scalar = JsonContainerIsScalar(container);
 
 		base = (const char *) &children[count];
+		reserve(out, 1);
 		if (!raw_scalar)
-			appendStringInfoCharMacro(out, '[');
+			put_char(out, '[');
 		for (i = 0; i < count; i++)
 		{
 			uint32		end = offset;
 
 			JBE_ADVANCE_OFFSET(end, children[i]);
 			if (i > 0)
-				appendBinaryStringInfo(out, ", ", 2);
+			{
+				reserve(out, 2);
+				put(out, ", ", 2);
+			}
 			write_child(out, container, base, children[i], offset, end - offset);
 			offset = end;
 		}
+		reserve(out, 1);
 		if (!raw_scalar)
-			appendStringInfoCharMacro(out, ']');
+			put_char(out, ']');
 	}
+	out->data[out->len] = '\0';
 }
 
 /*

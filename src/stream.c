@@ -2,15 +2,20 @@
  *
  * stream.c
  *	  fraiseql.stream(): a value-per-call set-returning function that reads
- *	  the generated query through an SPI cursor, chunk_size rows at a time.
+ *	  the generated query through a cursor, chunk_size rows at a time.
  *
- * Each chunk is fetched inside its own SPI_connect/SPI_finish, its rows
- * turned into json text in a memory context that is reset before the next
- * chunk, so the memory a stream holds is bounded by one chunk whatever the
- * result size.  The portal outlives SPI_finish (portals belong to the
- * transaction); we find it again by name.  It is closed when the last row
- * has been read, and by an ExprContext callback when the caller stops early
- * (an outer LIMIT) or rescans; on error, transaction abort drops it.
+ * The statement is opened as a portal through SPI (with the plan cache's
+ * prepared plan).  Each chunk is then read by running the portal with
+ * PortalRunFetch into our own DestReceiver, which turns every row into its
+ * json text as the executor hands it over: no copy of the tuple into an SPI
+ * tuple table, no second pass.  The texts of a chunk go into one buffer that
+ * is reused from chunk to chunk (so it is allocated once, at the size of the
+ * largest chunk), and the little else a chunk needs lives in a memory
+ * context reset before the next chunk, so a stream holds about one chunk
+ * whatever the result size.  The portal belongs to the transaction; we find
+ * it again by name.  It is closed when the last row has been read, and by
+ * an ExprContext callback when the caller stops early (an outer LIMIT) or
+ * rescans; on error, transaction abort drops it.
  *
  *-------------------------------------------------------------------------
  */
@@ -20,6 +25,8 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "tcop/dest.h"
+#include "tcop/pquery.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -61,6 +68,9 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	cursor->chunk_size = chunk_size;
 	cursor->chunk_context = AllocSetContextCreate(parent, "fraiseql chunk",
 												  ALLOCSET_DEFAULT_SIZES);
+	cursor->text_context = AllocSetContextCreate(parent, "fraiseql chunk text",
+												 ALLOCSET_DEFAULT_SIZES);
+	cursor->text.data = NULL;
 
 	INSTR_TIME_SET_CURRENT(start);
 	SPI_connect();
@@ -99,81 +109,128 @@ fq_cursor_close(FqCursor *cursor)
 }
 
 /*
- * Fetches the next chunk into the chunk context, as json text.
+ * The DestReceiver a chunk is fetched into: each row's data becomes json
+ * text in the cursor's buffer, preceded by room for a varlena header; the
+ * row records its offset until the chunk is complete and the buffer stops
+ * moving.
+ */
+typedef struct ChunkReceiver
+{
+	DestReceiver pub;
+	FqCursor   *cursor;
+} ChunkReceiver;
+
+static bool
+chunk_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	FqCursor   *cursor = ((ChunkReceiver *) self)->cursor;
+	StringInfo	buf = &cursor->text;
+	int			n = cursor->nrows;
+	bool		isnull;
+	Datum		data;
+	int			start;
+	MemoryContext oldcontext;
+
+	CHECK_FOR_INTERRUPTS();
+	data = slot_getattr(slot, 1, &isnull);
+	cursor->nulls[n] = isnull;
+	cursor->rows[n] = (Datum) 0;
+	cursor->nrows++;
+	if (isnull)
+		return true;
+
+	/* rendering allocates (detoasting, numbers) in the chunk context */
+	oldcontext = MemoryContextSwitchTo(cursor->chunk_context);
+	/* MAXALIGN so that each varlena header is aligned */
+	appendStringInfoSpaces(buf, MAXALIGN(buf->len) - buf->len);
+	start = buf->len;
+	appendStringInfoSpaces(buf, VARHDRSZ);
+	fq_render_row(buf, &cursor->format, data);
+	SET_VARSIZE(buf->data + start, buf->len - start);
+	cursor->rows[n] = (Datum) start;	/* an offset until the chunk ends */
+	MemoryContextSwitchTo(oldcontext);
+	return true;
+}
+
+static void
+chunk_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+chunk_shutdown(DestReceiver *self)
+{
+}
+
+static void
+chunk_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * Fetches the next chunk, as json text.
  */
 static void
 fetch_chunk(FqCursor *cursor)
 {
 	Portal		portal;
-	MemoryContext oldcontext;
-	StringInfoData buf;
-	uint64		i;
+	ChunkReceiver receiver;
+	int			i;
 	instr_time	start;
 	instr_time	now;
 
 	INSTR_TIME_SET_CURRENT(start);
 	MemoryContextReset(cursor->chunk_context);
 	cursor->nrows = cursor->next = 0;
+	cursor->rows = MemoryContextAlloc(cursor->chunk_context,
+									  sizeof(Datum) * cursor->chunk_size);
+	cursor->nulls = MemoryContextAlloc(cursor->chunk_context,
+									   sizeof(bool) * cursor->chunk_size);
+	/* the text buffer keeps its size from chunk to chunk */
+	if (cursor->text.data == NULL)
+	{
+		MemoryContext oldcontext = MemoryContextSwitchTo(cursor->text_context);
 
-	SPI_connect();
-	portal = SPI_cursor_find(cursor->portal_name);
-	if (portal == NULL)
+		initStringInfo(&cursor->text);
+		MemoryContextSwitchTo(oldcontext);
+	}
+	else
+		resetStringInfo(&cursor->text);
+
+	portal = GetPortalByName(cursor->portal_name);
+	if (!PortalIsValid(portal))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_CURSOR_STATE),
 				 errmsg("fraiseql stream cursor \"%s\" no longer exists",
 						cursor->portal_name),
 				 errdetail("The transaction that opened it has ended.")));
-	SPI_cursor_fetch(portal, true, cursor->chunk_size);
 
-	/*
-	 * Render every row into one buffer, each preceded by room for a varlena
-	 * header, then point the row Datums into it once it no longer moves.
-	 */
-	oldcontext = MemoryContextSwitchTo(cursor->chunk_context);
-	cursor->rows = palloc(sizeof(Datum) * Max(SPI_processed, 1));
-	cursor->nulls = palloc(sizeof(bool) * Max(SPI_processed, 1));
-	initStringInfo(&buf);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-		Datum		data;
-		int			start;
+	receiver.pub.receiveSlot = chunk_receive;
+	receiver.pub.rStartup = chunk_startup;
+	receiver.pub.rShutdown = chunk_shutdown;
+	receiver.pub.rDestroy = chunk_destroy;
+	receiver.pub.mydest = DestNone;
+	receiver.cursor = cursor;
+	PortalRunFetch(portal, FETCH_FORWARD, cursor->chunk_size, &receiver.pub);
 
-		CHECK_FOR_INTERRUPTS();
-		data = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-		cursor->nulls[i] = isnull;
-		cursor->rows[i] = (Datum) 0;
-		if (isnull)
-			continue;
-		/* MAXALIGN so that each varlena header is aligned */
-		appendStringInfoSpaces(&buf, MAXALIGN(buf.len) - buf.len);
-		start = buf.len;
-		appendStringInfoSpaces(&buf, VARHDRSZ);
-		fq_render_row(&buf, &cursor->format, data);
-		SET_VARSIZE(buf.data + start, buf.len - start);
-		cursor->rows[i] = (Datum) start;	/* an offset until the loop ends */
-	}
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < cursor->nrows; i++)
 		if (!cursor->nulls[i])
-			cursor->rows[i] = PointerGetDatum(buf.data + (Size) cursor->rows[i]);
-	cursor->nrows = (int) SPI_processed;
-	MemoryContextSwitchTo(oldcontext);
+			cursor->rows[i] = PointerGetDatum(cursor->text.data + (Size) cursor->rows[i]);
 
-	if (SPI_processed < (uint64) cursor->chunk_size)
+	if (cursor->nrows < cursor->chunk_size)
 	{
 		cursor->exhausted = true;
 		SPI_cursor_close(portal);
 		cursor->portal_name = NULL;
 	}
-	SPI_freetuptable(SPI_tuptable);
-	SPI_finish();
 
 	INSTR_TIME_SET_CURRENT(now);
 	INSTR_TIME_ACCUM_DIFF(cursor->elapsed, now, start);
 	cursor->chunks++;
 	cursor->total_rows += cursor->nrows;
 	cursor->peak_chunk_bytes = Max(cursor->peak_chunk_bytes,
-								   MemoryContextMemAllocated(cursor->chunk_context, true));
+								   MemoryContextMemAllocated(cursor->chunk_context, true) +
+								   MemoryContextMemAllocated(cursor->text_context, true));
 }
 
 /*

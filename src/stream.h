@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 #include "plancache.h"
 #include "project.h"
@@ -39,6 +40,8 @@ typedef struct FqCursor
 	FqRowFormat format;			/* how a row becomes JSON text */
 	int			chunk_size;
 	MemoryContext chunk_context;	/* holds the current chunk, reset per chunk */
+	MemoryContext text_context; /* holds "text", which is reused */
+	StringInfoData text;		/* the json texts of the current chunk */
 	Datum	   *rows;			/* json text of the current chunk's rows */
 	bool	   *nulls;
 	int			nrows;
