@@ -45,7 +45,8 @@ FROM tb_user u;
 
 CREATE TABLE tv_user AS SELECT * FROM v_user;
 ALTER TABLE tv_user ADD PRIMARY KEY (id);
-CREATE INDEX ON tv_user (tenant_id);
+-- tenant-scoped pages ordered by id read exactly one page from this index
+CREATE INDEX ON tv_user (tenant_id, id);
 CREATE TABLE tv_user_json AS SELECT id, tenant_id, pk_user, data::json AS data FROM tv_user;
 ALTER TABLE tv_user_json ADD PRIMARY KEY (id);
 CREATE TABLE tv_post AS SELECT * FROM v_post;

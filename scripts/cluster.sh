@@ -4,6 +4,8 @@
 # shared_preload_libraries = 'fraiseql'.
 #
 #   scripts/cluster.sh start [extra postgresql.conf lines...]
+#   scripts/cluster.sh restart [postgres options, e.g. "-c fraiseql.plan_cache_size=0"]
+#                              (keeps the data; the options last until the next restart)
 #   scripts/cluster.sh stop
 #   scripts/cluster.sh status
 set -euo pipefail
@@ -41,6 +43,15 @@ start() {
     echo "cluster: running on port $FQ_PORT, socket $FQ_SOCKDIR (user $FQ_PGUSER)"
 }
 
+restart() {
+    if ! as_pg "$PG_BINDIR/pg_ctl" -D "$FQ_DATADIR" -l "$FQ_LOG" -m fast -w restart -o "${1:-}" >/dev/null; then
+        echo "cluster: failed to restart; log follows" >&2
+        cat "$FQ_LOG" >&2
+        exit 1
+    fi
+    echo "cluster: restarted on port $FQ_PORT${1:+ with $1}"
+}
+
 stop_quiet() {
     if [ -f "$FQ_DATADIR/postmaster.pid" ]; then
         as_pg "$PG_BINDIR/pg_ctl" -D "$FQ_DATADIR" -m fast -w stop >/dev/null 2>&1 || true
@@ -50,7 +61,8 @@ stop_quiet() {
 
 case "${1:-}" in
     start) shift; start "$@" ;;
+    restart) shift; restart "$@" ;;
     stop) stop_quiet; echo "cluster: stopped" ;;
     status) as_pg "$PG_BINDIR/pg_ctl" -D "$FQ_DATADIR" status ;;
-    *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+    *) echo "usage: $0 start|restart|stop|status" >&2; exit 2 ;;
 esac

@@ -1,2 +1,3 @@
-\set r random(0, 95)
-SELECT fraiseql.stream('tv_user', jsonb_build_object('profile', jsonb_build_object('rank', jsonb_build_object('eq', :r))), '[{"field": "createdAt", "direction": "desc"}]', 20, selection => 'id email firstName profile { city } __typename', typename => 'User');
+-- a tenant's page of 20 users ordered by id, 5 selected fields and __typename (issue 6)
+\set t random(0, 9)
+SELECT fraiseql.stream('tv_user', jsonb_build_object('tenantId', jsonb_build_object('eq', :t)), '[{"field": "id"}]', 20, selection => 'id email firstName profile { city } __typename', typename => 'User');
