@@ -63,6 +63,8 @@ echo "stream.sh: throughput"
 copy_fq=$(ms "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'" 3)
 copy_data=$(ms "COPY (SELECT data FROM tv_user) TO '/dev/null'" 3)
 copy_text=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'" 3)
+# a cursor never runs in parallel; PostgreSQL may give the plain COPY workers
+copy_data1=$(ms "COPY (SELECT data FROM tv_user) TO '/dev/null'" 3 "max_parallel_workers_per_gather = 0")
 
 {
     echo
@@ -96,4 +98,5 @@ copy_text=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'" 3)
     echo "| \`SELECT * FROM fraiseql.stream('tv_user')\` | $copy_fq | |"
     echo "| \`SELECT data FROM tv_user\` | $copy_data | **$(ratio "$copy_data" "$copy_fq")** |"
     echo "| \`SELECT data::text FROM tv_user\` | $copy_text | **$(ratio "$copy_text" "$copy_fq")** |"
+    echo "| \`SELECT data FROM tv_user\`, \`max_parallel_workers_per_gather = 0\` | $copy_data1 | **$(ratio "$copy_data1" "$copy_fq")** |"
 } >> "$out"
