@@ -100,6 +100,18 @@ WHERE ok IS DISTINCT FROM fq_ok OR state IS DISTINCT FROM fq_state
    OR val IS DISTINCT FROM fq_val OR json_ok IS DISTINCT FROM fq_json_ok;
 -- equal as text too (same numeric scale, same key order)
 SELECT count(*) AS text_differs FROM verdicts WHERE ok AND val::text <> fq_val::text;
+-- and byte for byte: parse() writes jsonb's binary format itself (offsets every
+-- 32 entries, alignment, sorted and de-duplicated keys, numerics)
+CREATE CAST (jsonb AS bytea) WITHOUT FUNCTION;
+SELECT count(*) AS bytes_differ FROM verdicts WHERE ok AND val::bytea <> fq_val::bytea;
+SELECT count(*) AS big_documents_bytes_differ
+FROM (SELECT n, '{' || string_agg('"k' || (g % 50) || '": ' ||
+                                 CASE g % 4 WHEN 0 THEN '"s' || g || '"' WHEN 1 THEN (g * 1.5)::text
+                                            WHEN 2 THEN '[' || g || ', {"x": null, "y": [true]}]' ELSE '-0' END,
+                                 ', ' ORDER BY g) || '}' AS t
+      FROM generate_series(1, 400, 13) n, generate_series(1, n) g GROUP BY n) d
+WHERE fraiseql.parse(t)::bytea <> t::jsonb::bytea;
+DROP CAST (jsonb AS bytea);
 -- the SQLSTATEs seen: 22P02 for syntax, 22P05 for \u0000
 SELECT state, count(*) > 0 AS seen FROM verdicts WHERE NOT ok GROUP BY state ORDER BY state;
 -- with simdjson off, the same

@@ -13,9 +13,10 @@
  * fraiseql.enable_simd = off always asks PostgreSQL.
  *
  * parse must agree with text::jsonb on every input.  simdjson walks the
- * document into tokens (numbers as written, strings unescaped); we build the
- * jsonb from them with pushJsonbValue, as jsonb_in does, so duplicate keys
- * keep the last value and numbers go through numeric_in at full precision.
+ * document into tokens (numbers as written, strings unescaped); we encode
+ * jsonb's binary format from them directly, byte for byte what jsonb_in
+ * makes (see "Encoding tokens" below): duplicate keys keep the last value,
+ * numbers keep full precision.
  * Whatever simdjson does not accept, and any string holding \u0000 (which
  * jsonb refuses with 22P05), goes to jsonb_in itself: its verdict and its
  * error message are then PostgreSQL's own.
@@ -31,6 +32,8 @@
 #include "storage/ipc.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
 
 #include "fraiseql.h"
 #include "json_simd.h"
@@ -118,103 +121,385 @@ pg_parse(const char *buf, size_t len)
 }
 
 /*
- * Builds a jsonb from simdjson's tokens (a whole value).  Returns NULL when
- * a string holds a NUL byte, which only jsonb_in can reject with the right
- * error.
+ * Encoding tokens straight into jsonb's binary format.
+ *
+ * jsonb_in builds a tree of JsonbValues with pushJsonbValue (sorting and
+ * de-duplicating each object's keys when it closes) and then serialises the
+ * tree (convertToJsonb).  With the whole document already in tokens, and the
+ * end of every container known, we write the binary format in one pass,
+ * byte for byte what convertToJsonb writes: a container is its header, its
+ * JEntries (keys first, then values, for an object) and its children's
+ * data; every JB_OFFSET_STRIDE'th JEntry holds an end offset instead of a
+ * length; containers and numerics are aligned to 4 bytes, the padding
+ * counted in their length; an object's keys are sorted by length, then
+ * bytes, and of equal keys the last one wins.  Integers that fit in 18
+ * digits become numerics through int64_to_numeric, which gives the same
+ * value and representation as numeric_in without parsing text twice.
+ */
+typedef struct TokenEncoder
+{
+	const FqSimdToken *tokens;
+	int		   *end;			/* container start -> index of its end token */
+	StringInfoData buf;
+} TokenEncoder;
+
+/* One key/value pair of an object being encoded */
+typedef struct TokenPair
+{
+	const char *key;
+	int			key_len;
+	int			order;			/* position in the document */
+	int			value;			/* token index of the value */
+} TokenPair;
+
+static void encode_value(TokenEncoder *enc, int at, JEntry *header);
+
+/* jsonb_util.c's limits (not exported), so that errors match pushJsonbValue's */
+#define JSONB_MAX_ELEMS (Min(MaxAllocSize / sizeof(JsonbValue), JB_CMASK))
+#define JSONB_MAX_PAIRS (Min(MaxAllocSize / sizeof(JsonbPair), JB_CMASK))
+
+static void
+pad_to_int(StringInfo buf, int *padlen)
+{
+	int			n = INTALIGN(buf->len) - buf->len;
+
+	if (n > 0)
+	{
+		enlargeStringInfo(buf, n);
+		memset(buf->data + buf->len, 0, n);
+		buf->len += n;
+		buf->data[buf->len] = '\0';
+	}
+	if (padlen)
+		*padlen = n;
+}
+
+/* Appends n bytes; separate from any use of buf->data, which may move */
+static void
+append_bytes(StringInfo buf, const void *data, int n)
+{
+	enlargeStringInfo(buf, n);
+	memcpy(buf->data + buf->len, data, n);
+	buf->len += n;
+	buf->data[buf->len] = '\0';
+}
+
+static int
+reserve_bytes(StringInfo buf, int n)
+{
+	int			offset;
+
+	enlargeStringInfo(buf, n);
+	offset = buf->len;
+	buf->len += n;
+	buf->data[buf->len] = '\0';
+	return offset;
+}
+
+/* A JSON number as numeric_in would make it */
+static Numeric
+token_numeric(const FqSimdToken *tok)
+{
+	const char *p = tok->text;
+	int			n = (int) tok->len;
+	bool		negative = n > 0 && p[0] == '-';
+	int			digits = n - (negative ? 1 : 0);
+
+	/* plain integers of up to 18 digits ("-0" left to numeric_in) */
+	if (digits > 0 && digits <= 18 && !(negative && p[1] == '0'))
+	{
+		int64		v = 0;
+		int			i;
+
+		for (i = negative ? 1 : 0; i < n; i++)
+		{
+			if (p[i] < '0' || p[i] > '9')
+				break;
+			v = v * 10 + (p[i] - '0');
+		}
+		if (i == n)
+			return int64_to_numeric(negative ? -v : v);
+	}
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
+											   CStringGetDatum(pnstrdup(p, n)),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+static void
+check_total(int totallen, bool object)
+{
+	if (totallen > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("total size of jsonb %s elements exceeds the maximum of %u bytes",
+						object ? "object" : "array", JENTRY_OFFLENMASK)));
+}
+
+static void
+check_string(size_t len)
+{
+	if (len > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("string too long to represent as jsonb string"),
+				 errdetail("Due to an implementation restriction, jsonb strings cannot exceed %d bytes.",
+						   JENTRY_OFFLENMASK)));
+}
+
+static void
+encode_array(TokenEncoder *enc, int at, JEntry *header, bool raw_scalar)
+{
+	int			base = enc->buf.len;
+	int			n = 0;
+	int			i;
+	int			jentries;
+	int			totallen = 0;
+	uint32		head;
+
+	check_stack_depth();
+	if (raw_scalar)
+		n = 1;
+	else
+		for (i = at + 1; enc->tokens[i].type != FQ_TOK_ARRAY_END; i = enc->end[i] + 1)
+			n++;
+	if ((Size) n > JSONB_MAX_ELEMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("number of jsonb array elements exceeds the maximum allowed (%zu)",
+						JSONB_MAX_ELEMS)));
+
+	pad_to_int(&enc->buf, NULL);
+	head = n | JB_FARRAY | (raw_scalar ? JB_FSCALAR : 0);
+	append_bytes(&enc->buf, &head, sizeof(uint32));
+	jentries = reserve_bytes(&enc->buf, sizeof(JEntry) * n);
+
+	i = raw_scalar ? at : at + 1;
+	for (int k = 0; k < n; k++)
+	{
+		JEntry		meta;
+
+		encode_value(enc, i, &meta);
+		totallen += JBE_OFFLENFLD(meta);
+		check_total(totallen, false);
+		if (k % JB_OFFSET_STRIDE == 0)
+			meta = (meta & JENTRY_TYPEMASK) | totallen | JENTRY_HAS_OFF;
+		memcpy(enc->buf.data + jentries + k * sizeof(JEntry), &meta, sizeof(JEntry));
+		i = enc->end[i] + 1;
+	}
+	totallen = enc->buf.len - base;
+	check_total(totallen, false);
+	*header = JENTRY_ISCONTAINER | totallen;
+}
+
+/* jsonb's key order: shorter first, then bytewise; of equal keys, the later first */
+static int
+pair_cmp(const void *a, const void *b, void *arg)
+{
+	const TokenPair *pa = a;
+	const TokenPair *pb = b;
+
+	if (pa->key_len != pb->key_len)
+		return pa->key_len > pb->key_len ? 1 : -1;
+	if (pa->key_len > 0)
+	{
+		int			res = memcmp(pa->key, pb->key, pa->key_len);
+
+		if (res != 0)
+			return res;
+	}
+	return pa->order > pb->order ? -1 : 1;
+}
+
+static void
+encode_object(TokenEncoder *enc, int at, JEntry *header)
+{
+	int			base = enc->buf.len;
+	TokenPair  *pairs;
+	int			n = 0;
+	int			unique;
+	int			i;
+	int			k;
+	int			jentries;
+	int			totallen = 0;
+	uint32		head;
+
+	check_stack_depth();
+	for (i = at + 1; enc->tokens[i].type != FQ_TOK_OBJECT_END; i = enc->end[i + 1] + 1)
+		n++;
+	if ((Size) n > JSONB_MAX_PAIRS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("number of jsonb object pairs exceeds the maximum allowed (%zu)",
+						JSONB_MAX_PAIRS)));
+	pairs = palloc(sizeof(TokenPair) * Max(n, 1));
+	for (i = at + 1, k = 0; enc->tokens[i].type != FQ_TOK_OBJECT_END; i = enc->end[i + 1] + 1, k++)
+	{
+		check_string(enc->tokens[i].len);
+		pairs[k].key = enc->tokens[i].text;
+		pairs[k].key_len = (int) enc->tokens[i].len;
+		pairs[k].order = k;
+		pairs[k].value = i + 1;
+	}
+	if (n > 1)
+		qsort_arg(pairs, n, sizeof(TokenPair), pair_cmp, NULL);
+	/* keep the first of each run of equal keys: the last in the document */
+	unique = n > 0 ? 1 : 0;
+	for (k = 1; k < n; k++)
+		if (pairs[k].key_len != pairs[unique - 1].key_len ||
+			memcmp(pairs[k].key, pairs[unique - 1].key, pairs[k].key_len) != 0)
+			pairs[unique++] = pairs[k];
+
+	pad_to_int(&enc->buf, NULL);
+	head = unique | JB_FOBJECT;
+	append_bytes(&enc->buf, &head, sizeof(uint32));
+	jentries = reserve_bytes(&enc->buf, sizeof(JEntry) * unique * 2);
+
+	for (k = 0; k < unique; k++)
+	{
+		JEntry		meta = (JEntry) pairs[k].key_len;
+
+		append_bytes(&enc->buf, pairs[k].key, pairs[k].key_len);
+		totallen += pairs[k].key_len;
+		check_total(totallen, true);
+		if (k % JB_OFFSET_STRIDE == 0)
+			meta = (meta & JENTRY_TYPEMASK) | totallen | JENTRY_HAS_OFF;
+		memcpy(enc->buf.data + jentries + k * sizeof(JEntry), &meta, sizeof(JEntry));
+	}
+	for (k = 0; k < unique; k++)
+	{
+		JEntry		meta;
+
+		encode_value(enc, pairs[k].value, &meta);
+		totallen += JBE_OFFLENFLD(meta);
+		check_total(totallen, true);
+		if ((k + unique) % JB_OFFSET_STRIDE == 0)
+			meta = (meta & JENTRY_TYPEMASK) | totallen | JENTRY_HAS_OFF;
+		memcpy(enc->buf.data + jentries + (k + unique) * sizeof(JEntry), &meta, sizeof(JEntry));
+	}
+	pfree(pairs);
+	totallen = enc->buf.len - base;
+	check_total(totallen, true);
+	*header = JENTRY_ISCONTAINER | totallen;
+}
+
+static void
+encode_value(TokenEncoder *enc, int at, JEntry *header)
+{
+	const FqSimdToken *tok = &enc->tokens[at];
+
+	switch (tok->type)
+	{
+		case FQ_TOK_OBJECT_BEGIN:
+			encode_object(enc, at, header);
+			return;
+		case FQ_TOK_ARRAY_BEGIN:
+			encode_array(enc, at, header, false);
+			return;
+		case FQ_TOK_STRING:
+			check_string(tok->len);
+			append_bytes(&enc->buf, tok->text, (int) tok->len);
+			*header = JENTRY_ISSTRING | (JEntry) tok->len;
+			return;
+		case FQ_TOK_NUMBER:
+			{
+				Numeric		num = token_numeric(tok);
+				int			numlen = VARSIZE_ANY(num);
+				int			padlen;
+
+				pad_to_int(&enc->buf, &padlen);
+				append_bytes(&enc->buf, num, numlen);
+				*header = JENTRY_ISNUMERIC | (padlen + numlen);
+				pfree(num);
+				return;
+			}
+		case FQ_TOK_TRUE:
+			*header = JENTRY_ISBOOL_TRUE;
+			return;
+		case FQ_TOK_FALSE:
+			*header = JENTRY_ISBOOL_FALSE;
+			return;
+		case FQ_TOK_NULL:
+			*header = JENTRY_ISNULL;
+			return;
+		default:
+			elog(ERROR, "fraiseql: unexpected JSON token %d", (int) tok->type);
+	}
+}
+
+/*
+ * Matches containers: end[i] is the index of the token closing the
+ * container that token i opens, and i itself for any other token.  Returns
+ * false when a key or string holds a NUL byte (from \u0000), which only
+ * jsonb_in can reject with the right error.  Tokens are assumed well formed
+ * (simdjson produced them).
+ */
+bool
+fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end)
+{
+	int		   *stack = palloc(sizeof(int) * (ntokens + 1));
+	int			depth = 0;
+	size_t		i;
+
+	for (i = 0; i < ntokens; i++)
+	{
+		if ((i & 0xFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		switch (tokens[i].type)
+		{
+			case FQ_TOK_OBJECT_BEGIN:
+			case FQ_TOK_ARRAY_BEGIN:
+				stack[depth++] = (int) i;
+				break;
+			case FQ_TOK_OBJECT_END:
+			case FQ_TOK_ARRAY_END:
+				end[stack[--depth]] = (int) i;
+				end[i] = (int) i;
+				break;
+			case FQ_TOK_KEY:
+			case FQ_TOK_STRING:
+				if (memchr(tokens[i].text, '\0', tokens[i].len) != NULL)
+				{
+					pfree(stack);
+					return false;
+				}
+				/* FALLTHROUGH */
+			default:
+				end[i] = (int) i;
+		}
+	}
+	pfree(stack);
+	return true;
+}
+
+/*
+ * Builds a jsonb from simdjson's tokens (one whole value), byte for byte
+ * what jsonb_in makes of the same text.  Returns NULL when a string holds a
+ * NUL byte, which only jsonb_in can reject with the right error.
  */
 Jsonb *
 fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue *result = NULL;
-	bool	   *in_object;
-	int			depth = 0;
-	size_t		i;
+	TokenEncoder enc;
+	JEntry		header;
+	int		   *end = palloc(sizeof(int) * Max(ntokens, 1));
 
-	/* a raw scalar is stored as a one-element array, as jsonb_in does */
-	if (ntokens == 1)
+	if (!fq_token_ends(tokens, ntokens, end))
 	{
-		JsonbValue	array;
-
-		array.type = jbvArray;
-		array.val.array.rawScalar = true;
-		array.val.array.nElems = 1;
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, &array);
+		pfree(end);
+		return NULL;
 	}
-
-	in_object = palloc(sizeof(bool) * (ntokens + 1));
-	in_object[0] = false;
-	for (i = 0; i < ntokens; i++)
-	{
-		const FqSimdToken *tok = &tokens[i];
-		JsonbValue	v;
-		JsonbIteratorToken scalar_kind = in_object[depth] ? WJB_VALUE : WJB_ELEM;
-
-		if ((i & 0xFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		switch (tok->type)
-		{
-			case FQ_TOK_OBJECT_BEGIN:
-				check_stack_depth();
-				result = pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-				in_object[++depth] = true;
-				continue;
-			case FQ_TOK_ARRAY_BEGIN:
-				check_stack_depth();
-				result = pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-				in_object[++depth] = false;
-				continue;
-			case FQ_TOK_OBJECT_END:
-				result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-				depth--;
-				continue;
-			case FQ_TOK_ARRAY_END:
-				result = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-				depth--;
-				continue;
-			case FQ_TOK_KEY:
-			case FQ_TOK_STRING:
-				if (memchr(tok->text, '\0', tok->len) != NULL)
-					return NULL;
-				v.type = jbvString;
-				v.val.string.val = (char *) tok->text;
-				v.val.string.len = tok->len;
-				if (tok->type == FQ_TOK_KEY)
-				{
-					/* checked here, where jsonb_in checks it too */
-					if (tok->len > JENTRY_OFFLENMASK)
-						ereport(ERROR,
-								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								 errmsg("string too long to represent as jsonb string")));
-					result = pushJsonbValue(&state, WJB_KEY, &v);
-					continue;
-				}
-				break;
-			case FQ_TOK_NUMBER:
-				v.type = jbvNumeric;
-				v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-																	CStringGetDatum(pnstrdup(tok->text, tok->len)),
-																	ObjectIdGetDatum(InvalidOid),
-																	Int32GetDatum(-1)));
-				break;
-			case FQ_TOK_TRUE:
-			case FQ_TOK_FALSE:
-				v.type = jbvBool;
-				v.val.boolean = tok->type == FQ_TOK_TRUE;
-				break;
-			case FQ_TOK_NULL:
-				v.type = jbvNull;
-				break;
-		}
-		if (v.type == jbvString && tok->len > JENTRY_OFFLENMASK)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("string too long to represent as jsonb string")));
-		result = pushJsonbValue(&state, scalar_kind, &v);
-	}
+	enc.tokens = tokens;
+	enc.end = end;
+	initStringInfo(&enc.buf);
+	reserve_bytes(&enc.buf, VARHDRSZ);
 	if (ntokens == 1)
-		result = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	return JsonbValueToJsonb(result);
+		encode_array(&enc, 0, &header, true);	/* a raw scalar */
+	else
+		encode_value(&enc, 0, &header);
+	pfree(end);
+	SET_VARSIZE(enc.buf.data, enc.buf.len);
+	return (Jsonb *) enc.buf.data;
 }
 
 /*

@@ -284,9 +284,6 @@ render_json_tokens(StringInfo out, const FqRowFormat *format, text *t)
 	size_t		ntokens;
 	FqSimdStatus status;
 	TokenDoc	doc;
-	int		   *stack;
-	int			depth = 0;
-	size_t		i;
 
 	status = fq_simd_tokenize(fq_simd_backend_parser(), VARDATA_ANY(t),
 							  VARSIZE_ANY_EXHDR(t), VARSIZE_ANY_EXHDR(t),
@@ -299,34 +296,11 @@ render_json_tokens(StringInfo out, const FqRowFormat *format, text *t)
 	/* match containers; any \u0000 sends the row to jsonb_in's error */
 	doc.tokens = tokens;
 	doc.end = palloc(sizeof(int) * ntokens);
-	stack = palloc(sizeof(int) * (ntokens + 1));
-	for (i = 0; i < ntokens; i++)
+	if (!fq_token_ends(tokens, ntokens, doc.end))
 	{
-		switch (tokens[i].type)
-		{
-			case FQ_TOK_OBJECT_BEGIN:
-			case FQ_TOK_ARRAY_BEGIN:
-				stack[depth++] = (int) i;
-				break;
-			case FQ_TOK_OBJECT_END:
-			case FQ_TOK_ARRAY_END:
-				doc.end[stack[--depth]] = (int) i;
-				doc.end[i] = (int) i;
-				break;
-			case FQ_TOK_KEY:
-			case FQ_TOK_STRING:
-				if (memchr(tokens[i].text, '\0', tokens[i].len) != NULL)
-				{
-					pfree(doc.end);
-					pfree(stack);
-					return false;
-				}
-				/* FALLTHROUGH */
-			default:
-				doc.end[i] = (int) i;
-		}
+		pfree(doc.end);
+		return false;
 	}
-	pfree(stack);
 
 	if (tokens[0].type == FQ_TOK_OBJECT_BEGIN)
 		project_token_object(out, &doc, 0, format->selection,
