@@ -15,11 +15,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/common.sh"
 db=$1
 out=$2
+. "$root/bench/lib.sh"
 
-q() { fq_psql "$db" -At -c "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-# ms SQL [SETTING]: best of 3, optionally under "SET SETTING"
-ms() { fq_psql "$db" -At ${2:+-c "SET $2"} -c "SELECT round(bench_ms(\$b\$$1\$b\$, 3)::numeric, 1)"; }
 
 fq_psql "$db" -q -f "$root/bench/lib.sql"
 fq_psql "$db" -q -c "DROP TABLE IF EXISTS bench_doc" \
@@ -36,35 +33,35 @@ off="fraiseql.enable_simd = off"
 # on one core
 serial="max_parallel_workers_per_gather = 0"
 echo "json.sh: parse, is_json"
-parse_fq=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc")
-parse_off=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" "$off")
-parse_pg=$(ms "SELECT count(t::jsonb) FROM bench_doc")
-parse_pg1=$(ms "SELECT count(t::jsonb) FROM bench_doc" "$serial")
-parse_fq1=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" "$serial")
-valid_fq=$(ms "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)")
-valid_pg=$(ms "SELECT count(t::json) FROM bench_doc")
-valid_pg1=$(ms "SELECT count(t::json) FROM bench_doc" "$serial")
-valid_fq1=$(ms "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)" "$serial")
+parse_fq=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" 3)
+parse_off=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" 3 "$off")
+parse_pg=$(ms "SELECT count(t::jsonb) FROM bench_doc" 3)
+parse_pg1=$(ms "SELECT count(t::jsonb) FROM bench_doc" 3 "$serial")
+parse_fq1=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" 3 "$serial")
+valid_fq=$(ms "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)" 3)
+valid_pg=$(ms "SELECT count(t::json) FROM bench_doc" 3)
+valid_pg1=$(ms "SELECT count(t::json) FROM bench_doc" 3 "$serial")
+valid_fq1=$(ms "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)" 3 "$serial")
 echo "json.sh: stream"
-copy_fq=$(ms "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'")
-copy_off=$(ms "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'" "$off")
-copy_pg=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'")
-copy_pg1=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'" "$serial")
+copy_fq=$(ms "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'" 3)
+copy_off=$(ms "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'" 3 "$off")
+copy_pg=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'" 3)
+copy_pg1=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'" 3 "$serial")
 echo "json.sh: json source"
 email=$(q "SELECT data->>'email' FROM tv_user_json ORDER BY pk_user DESC LIMIT 1")
-filter_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')")
-filter_off=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')" "$off")
-filter_pg=$(ms "SELECT count(*) FROM tv_user_json WHERE data->>'email' = '$email'")
-filter_pg1=$(ms "SELECT count(*) FROM tv_user_json WHERE data->>'email' = '$email'" "$serial")
-filter2_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Lima\"}}, \"status\": {\"eq\": \"pending\"}}')")
-filter2_pg=$(ms "SELECT count(*) FROM tv_user_json WHERE data->'profile'->>'city' = 'Lima' AND data->>'status' = 'pending'")
-filter2_pg1=$(ms "SELECT count(*) FROM tv_user_json WHERE data->'profile'->>'city' = 'Lima' AND data->>'status' = 'pending'" "$serial")
+filter_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')" 3)
+filter_off=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')" 3 "$off")
+filter_pg=$(ms "SELECT count(*) FROM tv_user_json WHERE data->>'email' = '$email'" 3)
+filter_pg1=$(ms "SELECT count(*) FROM tv_user_json WHERE data->>'email' = '$email'" 3 "$serial")
+filter2_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Lima\"}}, \"status\": {\"eq\": \"pending\"}}')" 3)
+filter2_pg=$(ms "SELECT count(*) FROM tv_user_json WHERE data->'profile'->>'city' = 'Lima' AND data->>'status' = 'pending'" 3)
+filter2_pg1=$(ms "SELECT count(*) FROM tv_user_json WHERE data->'profile'->>'city' = 'Lima' AND data->>'status' = 'pending'" 3 "$serial")
 sel="id email firstName profile { city } __typename"
-proj_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', selection => '$sel', typename => 'User')")
-proj_off=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', selection => '$sel', typename => 'User')" "$off")
+proj_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', selection => '$sel', typename => 'User')" 3)
+proj_off=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', selection => '$sel', typename => 'User')" 3 "$off")
 proj_sql="SELECT count(jsonb_build_object('id', d->'id', 'email', d->'email', 'firstName', d->'first_name', 'profile', jsonb_build_object('city', d->'profile'->'city'), '__typename', 'User')::text) FROM (SELECT data::jsonb AS d FROM tv_user_json) s"
-proj_pg=$(ms "$proj_sql")
-proj_pg1=$(ms "$proj_sql" "$serial")
+proj_pg=$(ms "$proj_sql" 3)
+proj_pg1=$(ms "$proj_sql" 3 "$serial")
 
 {
     echo

@@ -17,8 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/common.sh"
 db=$1
 out=$2
-
-q() { fq_psql "$db" -At -c "$1"; }
+. "$root/bench/lib.sh"
 
 fq_psql "$db" -q -f "$root/bench/lib.sql"
 fq_psql "$db" -q <<'SQL'
@@ -37,9 +36,6 @@ rows_100k=$(q "SELECT count(*) FROM tv_user_100k")
 chunk=$(q "SHOW fraiseql.chunk_size")
 avg=$(q "SELECT round(avg(octet_length(data::text))) FROM tv_user")
 chunk_kb=$(( chunk * avg / 1024 ))
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-# ms SQL [N [SETTING]]: best of N, optionally under "SET SETTING"
-ms() { fq_psql "$db" -At ${3:+-c "SET $3"} -c "SELECT round(bench_ms(\$b\$$1\$b\$, ${2:-5})::numeric, 3)"; }
 # peak in a new connection, warmed by reading the same table
 peak() { q "SELECT bench_peak_kb(\$b\$$1\$b\$, \$w\$SELECT count(*) FROM $2 WHERE data IS NOT NULL UNION ALL SELECT count(*) FROM fraiseql.stream('$2', \"limit\" => 1, selection => 'id')\$w\$)"; }
 

@@ -36,8 +36,8 @@ start() {
     } | as_pg tee -a "$FQ_DATADIR/postgresql.conf" >/dev/null
     echo "local replication all trust" | as_pg tee -a "$FQ_DATADIR/pg_hba.conf" >/dev/null
     if ! as_pg "$PG_BINDIR/pg_ctl" -D "$FQ_DATADIR" -l "$FQ_LOG" -w start >/dev/null; then
-        echo "cluster: failed to start; log follows" >&2
-        cat "$FQ_LOG" >&2
+        echo "cluster: failed to start; end of the log follows" >&2
+        tail -n 40 "$FQ_LOG" >&2
         exit 1
     fi
     echo "cluster: running on port $FQ_PORT, socket $FQ_SOCKDIR (user $FQ_PGUSER)"
@@ -45,8 +45,8 @@ start() {
 
 restart() {
     if ! as_pg "$PG_BINDIR/pg_ctl" -D "$FQ_DATADIR" -l "$FQ_LOG" -m fast -w restart -o "${1:-}" >/dev/null; then
-        echo "cluster: failed to restart; log follows" >&2
-        cat "$FQ_LOG" >&2
+        echo "cluster: failed to restart; end of the log follows" >&2
+        tail -n 40 "$FQ_LOG" >&2
         exit 1
     fi
     echo "cluster: restarted on port $FQ_PORT${1:+ with $1}"

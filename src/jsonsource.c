@@ -167,22 +167,38 @@ simd_get(text *data, const KeyPath *path, FqSimdValue *value)
 }
 
 /*
+ * The lookup both functions make: true with *value filled when simdjson
+ * answered; false with *pg_result (NULL for SQL NULL) when PostgreSQL did.
+ */
+static bool
+lookup(FunctionCallInfo fcinfo, bool as_text, FqSimdValue *value, text **pg_result)
+{
+	text	   *data = PG_GETARG_TEXT_PP(0);
+	KeyPath    *path = get_key_path(fcinfo);
+
+	if (path->nkeys == 0)
+	{
+		*pg_result = NULL;
+		return false;
+	}
+	if (use_simd() && simd_get(data, path, value))
+		return true;
+	*pg_result = pg_get(data, path, as_text);
+	return false;
+}
+
+/*
  * fraiseql.json_get_text(data json, VARIADIC keys text[]) RETURNS text:
  * data->'k1'->...->>'kn'.
  */
 Datum
 fraiseql_json_get_text(PG_FUNCTION_ARGS)
 {
-	text	   *data = PG_GETARG_TEXT_PP(0);
-	KeyPath    *path = get_key_path(fcinfo);
 	FqSimdValue value;
 	text	   *result;
 
-	if (path->nkeys == 0)
-		PG_RETURN_NULL();
-	if (!use_simd() || !simd_get(data, path, &value))
+	if (!lookup(fcinfo, true, &value, &result))
 	{
-		result = pg_get(data, path, true);
 		if (result == NULL)
 			PG_RETURN_NULL();
 		PG_RETURN_TEXT_P(result);
@@ -209,17 +225,12 @@ fraiseql_json_get_text(PG_FUNCTION_ARGS)
 Datum
 fraiseql_json_get(PG_FUNCTION_ARGS)
 {
-	text	   *data = PG_GETARG_TEXT_PP(0);
-	KeyPath    *path = get_key_path(fcinfo);
 	FqSimdValue value;
+	text	   *result;
 	char	   *copy;
 
-	if (path->nkeys == 0)
-		PG_RETURN_NULL();
-	if (!use_simd() || !simd_get(data, path, &value))
+	if (!lookup(fcinfo, false, &value, &result))
 	{
-		text	   *result = pg_get(data, path, false);
-
 		if (result == NULL)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in,

@@ -40,6 +40,27 @@ static void project_object(StringInfo out, JsonbContainer *object,
 						   const FqSelection *sel, const char *typename,
 						   int typename_len, bool root);
 
+/*
+ * Starts field i of a projected object: the separator and the output key.
+ * Returns true when the field is the root's __typename, which it then
+ * writes too (the typename argument, or null).
+ */
+static bool
+begin_field(StringInfo out, const FqSelField *f, int i, bool root,
+			const char *typename, int typename_len)
+{
+	if (i > 0)
+		appendBinaryStringInfo(out, ", ", 2);
+	appendBinaryStringInfo(out, f->out_key, f->out_key_len);
+	if (!(f->is_typename && root))
+		return false;
+	if (typename)
+		fq_write_string(out, typename, typename_len);
+	else
+		appendBinaryStringInfo(out, "null", 4);
+	return true;
+}
+
 /* A value under a nested selection: objects and arrays of objects project */
 static void
 project_value(StringInfo out, const JsonbValue *value, const FqSelection *sub)
@@ -83,18 +104,8 @@ project_object(StringInfo out, JsonbContainer *object, const FqSelection *sel,
 		JsonbValue	buf;
 		JsonbValue *value = NULL;
 
-		if (i > 0)
-			appendBinaryStringInfo(out, ", ", 2);
-		appendBinaryStringInfo(out, f->out_key, f->out_key_len);
-
-		if (f->is_typename && root)
-		{
-			if (typename)
-				fq_write_string(out, typename, typename_len);
-			else
-				appendBinaryStringInfo(out, "null", 4);
+		if (begin_field(out, f, i, root, typename, typename_len))
 			continue;
-		}
 		if (f->snake)
 			value = getKeyJsonValueFromContainer(object, f->snake, f->snake_len, &buf);
 		if (value == NULL)
@@ -246,18 +257,8 @@ project_token_object(StringInfo out, const TokenDoc *doc, int at,
 		const FqSelField *f = &sel->fields[i];
 		int			value = -1;
 
-		if (i > 0)
-			appendBinaryStringInfo(out, ", ", 2);
-		appendBinaryStringInfo(out, f->out_key, f->out_key_len);
-
-		if (f->is_typename && root)
-		{
-			if (typename)
-				fq_write_string(out, typename, typename_len);
-			else
-				appendBinaryStringInfo(out, "null", 4);
+		if (begin_field(out, f, i, root, typename, typename_len))
 			continue;
-		}
 		if (f->snake)
 			value = find_token_key(doc, at, f->snake, f->snake_len);
 		if (value < 0)
