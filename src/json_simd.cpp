@@ -367,6 +367,33 @@ key_matches(F &field, std::string_view key, std::string_view &name,
 }
 
 /*
+ * Is the field whose value is "text" the last one named "key" in the object
+ * "span" holds?  A later one would show in the rest of the span as the key
+ * written out between quotes, or would be written with an escape; when the
+ * rest holds neither, it is the last, and the remaining fields need not be
+ * walked (skipping a large array of objects is most of a lookup's work).
+ * May answer false when it is the last; never true when it is not.
+ */
+static bool
+last_occurrence(std::string_view span, std::string_view text, std::string_view key)
+{
+	size_t		from = (size_t) (text.data() + text.size() - span.data());
+	std::string_view rest = span.substr(from);
+	size_t		at;
+
+	if (rest.find('\\') != std::string_view::npos)
+		return false;
+	for (char c : key)
+		if (c == '"' || c == '\\' || (unsigned char) c < 0x20)
+			return true;	/* would need an escape, and the rest has none */
+	for (at = rest.find(key); at != std::string_view::npos; at = rest.find(key, at + 1))
+		if (at > 0 && rest[at - 1] == '"' && at + key.size() < rest.size() &&
+			rest[at + key.size()] == '"')
+			return false;
+	return true;
+}
+
+/*
  * The text of the value of the last field named "key" in the object that
  * "span" holds; found = false when span is not an object or lacks the key.
  * The returned text points into the document.
@@ -428,6 +455,8 @@ find_field(simdjson::ondemand::parser &parser, std::string_view span,
 		else
 			text = member.raw_json_token();
 		text = trim_value(text);
+		if (last_occurrence(span, text, key))
+			break;
 	}
 	return simdjson::SUCCESS;
 }

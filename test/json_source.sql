@@ -6,7 +6,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS fraiseql;
-SELECT plan(99);
+SELECT plan(103);
 
 CREATE TABLE tv_js (id int PRIMARY KEY, tenant_id int, data jsonb);
 INSERT INTO tv_js
@@ -171,6 +171,12 @@ SELECT ok(bool_and(fraiseql.json_get_text(data, k) IS NOT DISTINCT FROM data->>k
                    fraiseql.json_get(data, k) IS NOT DISTINCT FROM (data->k)::jsonb),
           'json_get_text / json_get = ->> / -> for every key of the hand-written rows')
 FROM tv_raw, unnest(ARRAY['name', 'n', 'o', 'q', 'a', 'missing']) k;
+
+-- the last of duplicate keys, however the later one is written
+SELECT is(fraiseql.json_get_text('{"name": "a", "na\u006de": "b"}', 'name'), 'b', 'a later duplicate written with an escape wins');
+SELECT is(fraiseql.json_get_text('{"k": {"x": 1}, "z": [1, {"k": 0}], "k": 2}', 'k'), '2', 'a later duplicate after a container wins');
+SELECT is(fraiseql.json_get_text('{"k": 1, "other": {"k": 3}}', 'k'), '1', 'the same key in a nested object is not a duplicate');
+SELECT is(fraiseql.json_get_text('{"a": {"k": 1, "k": 4}, "k": 5}', 'a', 'k'), '4', 'duplicates inside a nested object');
 
 -- what simdjson cannot answer, PostgreSQL answers with its own error
 SELECT throws_ok($$SELECT fraiseql.json_get_text('{"a": "x\u0000y"}', 'a')$$, '22P05', NULL,
