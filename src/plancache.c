@@ -36,11 +36,11 @@
  * whatever backends, run a forced generic plan, and the generic plan becomes
  * the verdict if its mean time (execution only) is no worse than the custom
  * calls' mean (planning and execution).  A trial call slower than
- * FQ_TRIAL_ABORT times the custom mean ends the trial at once, so a bad
- * generic plan runs a handful of times at most.  A generic verdict is
- * withdrawn if, over later calls, its mean drifts above twice the custom
- * mean (data changed under it).  Later backends prepare directly in the
- * verdict's mode.
+ * FQ_TRIAL_ABORT times the custom mean (and than FQ_TRIAL_ABORT_MS) ends
+ * the trial at once, so a bad generic plan runs a handful of times at most.
+ * A generic verdict is withdrawn if, over later calls, its mean drifts above
+ * twice the custom mean (data changed under it).  Later backends prepare
+ * directly in the verdict's mode.
  *
  * Invalidation: an entry records the version of its source's definition
  * (source.c: the raw xmins of its pg_class row and view rule).  A call that
@@ -99,7 +99,9 @@ PG_FUNCTION_INFO_V1(fraiseql_plan_cache_reset);
 #define GENERIC_TRIAL		3	/* measuring a forced generic plan */
 
 #define FQ_TRIAL_CALLS		5	/* custom calls before a trial, trial length */
-#define FQ_TRIAL_ABORT		10.0	/* a trial call this much slower ends it */
+#define FQ_TRIAL_ABORT		10.0	/* a trial call this much slower ends it, */
+#define FQ_TRIAL_ABORT_MS	10.0	/* if it also took this long (ms): a hiccup
+									 * of a fast shape is no verdict */
 #define FQ_DRIFT_CALLS		100 /* generic calls before a drift check */
 
 typedef struct FqPlanKey
@@ -602,7 +604,8 @@ next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
 		case GENERIC_TRIAL:
 			if (custom)
 				break;			/* a backend still on its old plan */
-			if (elapsed_ms > FQ_TRIAL_ABORT * custom_mean)
+			if (elapsed_ms > FQ_TRIAL_ABORT * custom_mean &&
+				elapsed_ms > FQ_TRIAL_ABORT_MS)
 				return GENERIC_NO;
 			if (e->generic_calls >= FQ_TRIAL_CALLS)
 				return generic_mean <= custom_mean ? GENERIC_YES : GENERIC_NO;
