@@ -30,6 +30,9 @@ run "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM fraiseq
 run "SELECT * FROM fraiseql.to_sql('tv_user', '{\"email\": {\"endswith\": \"@example.com\"}, \"tags\": {\"array_contains\": [\"vip\"]}}', '[{\"createdAt\": \"desc\"}]', 20, 40)"
 run "SELECT fraiseql.count('tv_user', '{\"_or\": [{\"status\": {\"eq\": \"active\"}}, {\"tags\": {\"array_contains\": [\"vip\"]}}]}')"
 run "SELECT fraiseql.is_json('{\"a\": [1, 2, {\"b\": null}]}') AS valid, fraiseql.is_json('{\"a\": }') AS invalid"
+run "SELECT fraiseql.stream('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Kyoto\"}}}', \"limit\" => 2, selection => 'email profile { city }')"
+run "SELECT sql FROM fraiseql.to_sql('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Kyoto\"}}}')"
+run "SELECT fraiseql.parse('{\"b\": 1, \"a\": [1.50, true], \"b\": 2}') AS parsed, fraiseql.simd_implementation() AS simd_kernel"
 
 echo
 echo "demo: the cluster is still running; connect with:"
