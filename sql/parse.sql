@@ -132,3 +132,6 @@ SELECT count(*) AS missing FROM (SELECT data::text FROM tv_corpus EXCEPT ALL
 -- the error message is PostgreSQL's own
 SELECT fraiseql.parse('{"a": }');
 SELECT fraiseql.parse('"\u0000"');
+-- an escaped backslash before "u0000" is no NUL; a real \u0000 anywhere is refused
+SELECT fraiseql.parse('{"a": "\\u0000", "b": "\\\\u0000x"}') = '{"a": "\\u0000", "b": "\\\\u0000x"}'::jsonb AS escaped_backslash_ok;
+SELECT fraiseql.parse('{"a": ["ok", {"b": "\u0000"}]}');

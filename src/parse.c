@@ -158,6 +158,14 @@ static void encode_value(TokenEncoder *enc, int at, JEntry *header);
 #define JSONB_MAX_ELEMS (Min(MaxAllocSize / sizeof(JsonbValue), JB_CMASK))
 #define JSONB_MAX_PAIRS (Min(MaxAllocSize / sizeof(JsonbPair), JB_CMASK))
 
+/* enlargeStringInfo, called only when the buffer is really full */
+static inline void
+make_room(StringInfo buf, int n)
+{
+	if (buf->len + n >= buf->maxlen)
+		enlargeStringInfo(buf, n);
+}
+
 static void
 pad_to_int(StringInfo buf, int *padlen)
 {
@@ -165,7 +173,7 @@ pad_to_int(StringInfo buf, int *padlen)
 
 	if (n > 0)
 	{
-		enlargeStringInfo(buf, n);
+		make_room(buf, n);
 		memset(buf->data + buf->len, 0, n);
 		buf->len += n;
 		buf->data[buf->len] = '\0';
@@ -178,7 +186,7 @@ pad_to_int(StringInfo buf, int *padlen)
 static void
 append_bytes(StringInfo buf, const void *data, int n)
 {
-	enlargeStringInfo(buf, n);
+	make_room(buf, n);
 	memcpy(buf->data + buf->len, data, n);
 	buf->len += n;
 	buf->data[buf->len] = '\0';
@@ -189,7 +197,7 @@ reserve_bytes(StringInfo buf, int n)
 {
 	int			offset;
 
-	enlargeStringInfo(buf, n);
+	make_room(buf, n);
 	offset = buf->len;
 	buf->len += n;
 	buf->data[buf->len] = '\0';
@@ -428,14 +436,36 @@ encode_value(TokenEncoder *enc, int at, JEntry *header)
 }
 
 /*
- * Matches containers: end[i] is the index of the token closing the
- * container that token i opens, and i itself for any other token.  Returns
- * false when a key or string holds a NUL byte (from \u0000), which only
- * jsonb_in can reject with the right error.  Tokens are assumed well formed
- * (simdjson produced them).
+ * Can the JSON text hold a \u0000 escape?  Only an escape can put a NUL
+ * byte into a string, and most documents have no backslash at all: one
+ * memchr answers for them, instead of a look into every string.
  */
 bool
-fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end)
+fq_json_may_hold_nul(const char *buf, size_t len)
+{
+	const char *p = buf;
+	const char *end = buf + len;
+
+	while ((p = memchr(p, '\\', end - p)) != NULL)
+	{
+		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
+			return true;
+		p += 2;					/* past the escaped character */
+		if (p >= end)
+			break;
+	}
+	return false;
+}
+
+/*
+ * Matches containers: end[i] is the index of the token closing the
+ * container that token i opens, and i itself for any other token.  With
+ * check_nul, returns false when a key or string holds a NUL byte (from
+ * \u0000), which only jsonb_in can reject with the right error.  Tokens
+ * are assumed well formed (simdjson produced them).
+ */
+bool
+fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end, bool check_nul)
 {
 	int		   *stack = palloc(sizeof(int) * (ntokens + 1));
 	int			depth = 0;
@@ -458,7 +488,7 @@ fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end)
 				break;
 			case FQ_TOK_KEY:
 			case FQ_TOK_STRING:
-				if (memchr(tokens[i].text, '\0', tokens[i].len) != NULL)
+				if (check_nul && memchr(tokens[i].text, '\0', tokens[i].len) != NULL)
 				{
 					pfree(stack);
 					return false;
@@ -474,17 +504,18 @@ fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end)
 
 /*
  * Builds a jsonb from simdjson's tokens (one whole value), byte for byte
- * what jsonb_in makes of the same text.  Returns NULL when a string holds a
- * NUL byte, which only jsonb_in can reject with the right error.
+ * what jsonb_in makes of the same text.  With check_nul, returns NULL when a
+ * string holds a NUL byte, which only jsonb_in can reject with the right
+ * error; callers that know the text holds none pass false.
  */
 Jsonb *
-fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens)
+fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens, bool check_nul)
 {
 	TokenEncoder enc;
 	JEntry		header;
 	int		   *end = palloc(sizeof(int) * Max(ntokens, 1));
 
-	if (!fq_token_ends(tokens, ntokens, end))
+	if (!fq_token_ends(tokens, ntokens, end, check_nul))
 	{
 		pfree(end);
 		return NULL;
@@ -525,7 +556,7 @@ fq_json_text_to_jsonb(const char *buf, size_t len, size_t capacity)
 	if (status != FQ_SIMD_OK)
 		return pg_parse(buf, len);
 
-	jb = fq_tokens_to_jsonb(tokens, ntokens);
+	jb = fq_tokens_to_jsonb(tokens, ntokens, fq_json_may_hold_nul(buf, len));
 	if (jb == NULL)
 		return pg_parse(buf, len);
 	return JsonbPGetDatum(jb);

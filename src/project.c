@@ -205,7 +205,7 @@ write_token_value(StringInfo out, const TokenDoc *doc, int at)
 		default:
 			{
 				/* jsonb orders and deduplicates keys: let it */
-				Jsonb	   *jb = fq_tokens_to_jsonb(doc->tokens + at, doc->end[at] - at + 1);
+				Jsonb	   *jb = fq_tokens_to_jsonb(doc->tokens + at, doc->end[at] - at + 1, false);
 
 				fq_write_container(out, &jb->root);
 				pfree(jb);
@@ -297,7 +297,8 @@ render_json_tokens(StringInfo out, const FqRowFormat *format, text *t)
 	/* match containers; any \u0000 sends the row to jsonb_in's error */
 	doc.tokens = tokens;
 	doc.end = palloc(sizeof(int) * ntokens);
-	if (!fq_token_ends(tokens, ntokens, doc.end))
+	if (!fq_token_ends(tokens, ntokens, doc.end,
+					   fq_json_may_hold_nul(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))))
 	{
 		pfree(doc.end);
 		return false;
