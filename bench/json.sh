@@ -22,15 +22,12 @@ out=$2
 . "$root/bench/lib.sh"
 
 
-fq_psql "$db" -q -f "$root/bench/lib.sql"
 fq_psql "$db" -q -c "DROP TABLE IF EXISTS bench_doc" \
     -c "CREATE TABLE bench_doc AS SELECT data::text AS t FROM tv_user" -c "VACUUM ANALYZE bench_doc"
 ndocs=$(q "SELECT count(*) FROM bench_doc")
 mb=$(q "SELECT round(sum(octet_length(t)) / 1e6) FROM bench_doc")
 kernel=$(q "SELECT fraiseql.simd_implementation()")
-settings=$(q "SELECT string_agg(name || ' = ' || current_setting(name), ', ') FROM unnest(ARRAY['jit', 'shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'fraiseql.enable_simd']) name")
-# verdict VALUE TARGET: met if VALUE >= TARGET
-verdict() { awk -v v="$1" -v t="$2" 'BEGIN {print (v >= t) ? "met" : "**not met**"}'; }
+settings=$(settings jit shared_buffers work_mem max_parallel_workers_per_gather fraiseql.enable_simd)
 # same WHAT A B: warn when a fraiseql figure and its PostgreSQL counterpart count differently
 same() { [ "$2" = "$3" ] || echo "json.sh: WARNING: $1: fraiseql counts $2, PostgreSQL $3" >&2; }
 cpu=$(lscpu | sed -n 's/^Model name: *//p')
@@ -105,8 +102,8 @@ proj_pg1=$(ms "$proj_sql" 3 "$serial")
     echo "Against the targets (issue 5), $ndocs documents; one core each side (bold above), and with"
     echo "the server's defaults in brackets:"
     echo
-    echo "- \`parse(t)\` vs \`t::jsonb\`: $(ratio "$parse_pg1" "$parse_fq1")x [$(ratio "$parse_pg" "$parse_fq")x] (target >= 4x): $(verdict "$(ratio "$parse_pg1" "$parse_fq1")" 4) [$(verdict "$(ratio "$parse_pg" "$parse_fq")" 4)]"
-    echo "- \`is_json(t)\` vs \`t::json\`: $(ratio "$valid_pg1" "$valid_fq1")x [$(ratio "$valid_pg" "$valid_fq")x] (target >= 5x): $(verdict "$(ratio "$valid_pg1" "$valid_fq1")" 5) [$(verdict "$(ratio "$valid_pg" "$valid_fq")" 5)]"
-    echo "- all of tv_user as JSON text, stream vs \`data::text\`: $(ratio "$copy_pg1" "$copy_fq")x [$(ratio "$copy_pg" "$copy_fq")x] (target >= 1.5x): $(verdict "$(ratio "$copy_pg1" "$copy_fq")" 1.5) [$(verdict "$(ratio "$copy_pg" "$copy_fq")" 1.5)]"
-    echo "- selective filter on a json source: $(ratio "$filter_pg1" "$filter_fq")x [$(ratio "$filter_pg" "$filter_fq")x] (target >= 4x): $(verdict "$(ratio "$filter_pg1" "$filter_fq")" 4) [$(verdict "$(ratio "$filter_pg" "$filter_fq")" 4)]"
+    echo "- \`parse(t)\` vs \`t::jsonb\`: $(ratio "$parse_pg1" "$parse_fq1")x [$(ratio "$parse_pg" "$parse_fq")x] (target >= 4x): $(verdict "$(ratio "$parse_pg1" "$parse_fq1")" ">=" 4) [$(verdict "$(ratio "$parse_pg" "$parse_fq")" ">=" 4)]"
+    echo "- \`is_json(t)\` vs \`t::json\`: $(ratio "$valid_pg1" "$valid_fq1")x [$(ratio "$valid_pg" "$valid_fq")x] (target >= 5x): $(verdict "$(ratio "$valid_pg1" "$valid_fq1")" ">=" 5) [$(verdict "$(ratio "$valid_pg" "$valid_fq")" ">=" 5)]"
+    echo "- all of tv_user as JSON text, stream vs \`data::text\`: $(ratio "$copy_pg1" "$copy_fq")x [$(ratio "$copy_pg" "$copy_fq")x] (target >= 1.5x): $(verdict "$(ratio "$copy_pg1" "$copy_fq")" ">=" 1.5) [$(verdict "$(ratio "$copy_pg" "$copy_fq")" ">=" 1.5)]"
+    echo "- selective filter on a json source: $(ratio "$filter_pg1" "$filter_fq")x [$(ratio "$filter_pg" "$filter_fq")x] (target >= 4x): $(verdict "$(ratio "$filter_pg1" "$filter_fq")" ">=" 4) [$(verdict "$(ratio "$filter_pg" "$filter_fq")" ">=" 4)]"
 } >> "$out"

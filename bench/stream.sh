@@ -23,7 +23,6 @@ db=$1
 out=$2
 . "$root/bench/lib.sh"
 
-fq_psql "$db" -q -f "$root/bench/lib.sql"
 fq_psql "$db" -q <<'SQL'
 CREATE OR REPLACE FUNCTION bench_srf() RETURNS SETOF jsonb LANGUAGE plpgsql AS $$
 BEGIN
@@ -42,9 +41,7 @@ avg=$(q "SELECT round(avg(octet_length(data::text))) FROM tv_user")
 avg_col=$(q "SELECT round(avg(pg_column_size(data))) FROM tv_user")
 chunk_kb=$(( chunk * avg / 1024 ))
 chunk_col_kb=$(( chunk * avg_col / 1024 ))
-settings=$(q "SELECT string_agg(name || ' = ' || current_setting(name), ', ') FROM unnest(ARRAY['jit', 'shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'fraiseql.chunk_size', 'fraiseql.plan_cache_size']) name")
-# verdict VALUE OP TARGET: met / not met
-verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "**not met**"}'; }
+settings=$(settings jit shared_buffers work_mem max_parallel_workers_per_gather fraiseql.chunk_size fraiseql.plan_cache_size)
 # peak in a new connection, warmed by reading the same table
 peak() { q "SELECT bench_peak_kb(\$b\$$1\$b\$, \$w\$SELECT count(*) FROM $2 WHERE data IS NOT NULL UNION ALL SELECT count(*) FROM fraiseql.stream('$2', \"limit\" => 1, selection => 'id')\$w\$)"; }
 
