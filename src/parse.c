@@ -139,7 +139,7 @@ pg_parse(const char *buf, size_t len)
 typedef struct TokenEncoder
 {
 	const FqSimdToken *tokens;
-	int		   *end;			/* container start -> index of its end token */
+	const int  *end;			/* container start -> index of its end token */
 	StringInfoData buf;
 } TokenEncoder;
 
@@ -503,6 +503,28 @@ fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end, bool check_nu
 }
 
 /*
+ * The jsonb of the value whose first token is tokens[at], given the ends
+ * fq_token_ends computed for the whole token sequence.
+ */
+Jsonb *
+fq_tokens_value_to_jsonb(const FqSimdToken *tokens, const int *end, int at)
+{
+	TokenEncoder enc;
+	JEntry		header;
+
+	enc.tokens = tokens;
+	enc.end = end;
+	initStringInfo(&enc.buf);
+	reserve_bytes(&enc.buf, VARHDRSZ);
+	if (end[at] == at)
+		encode_array(&enc, at, &header, true);	/* a raw scalar */
+	else
+		encode_value(&enc, at, &header);
+	SET_VARSIZE(enc.buf.data, enc.buf.len);
+	return (Jsonb *) enc.buf.data;
+}
+
+/*
  * Builds a jsonb from simdjson's tokens (one whole value), byte for byte
  * what jsonb_in makes of the same text.  With check_nul, returns NULL when a
  * string holds a NUL byte, which only jsonb_in can reject with the right
@@ -511,26 +533,13 @@ fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end, bool check_nu
 Jsonb *
 fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens, bool check_nul)
 {
-	TokenEncoder enc;
-	JEntry		header;
 	int		   *end = palloc(sizeof(int) * Max(ntokens, 1));
+	Jsonb	   *jb = NULL;
 
-	if (!fq_token_ends(tokens, ntokens, end, check_nul))
-	{
-		pfree(end);
-		return NULL;
-	}
-	enc.tokens = tokens;
-	enc.end = end;
-	initStringInfo(&enc.buf);
-	reserve_bytes(&enc.buf, VARHDRSZ);
-	if (ntokens == 1)
-		encode_array(&enc, 0, &header, true);	/* a raw scalar */
-	else
-		encode_value(&enc, 0, &header);
+	if (fq_token_ends(tokens, ntokens, end, check_nul))
+		jb = fq_tokens_value_to_jsonb(tokens, end, 0);
 	pfree(end);
-	SET_VARSIZE(enc.buf.data, enc.buf.len);
-	return (Jsonb *) enc.buf.data;
+	return jb;
 }
 
 /*

@@ -205,7 +205,7 @@ write_token_value(StringInfo out, const TokenDoc *doc, int at)
 		default:
 			{
 				/* jsonb orders and deduplicates keys: let it */
-				Jsonb	   *jb = fq_tokens_to_jsonb(doc->tokens + at, doc->end[at] - at + 1, false);
+				Jsonb	   *jb = fq_tokens_value_to_jsonb(doc->tokens, doc->end, at);
 
 				fq_write_container(out, &jb->root);
 				pfree(jb);
