@@ -132,6 +132,12 @@ chunk_receive(TupleTableSlot *slot, DestReceiver *self)
 	MemoryContext oldcontext;
 
 	CHECK_FOR_INTERRUPTS();
+	if (n == cursor->rows_allocated)
+	{
+		cursor->rows_allocated = Min(cursor->rows_allocated * 2, cursor->chunk_size);
+		cursor->rows = repalloc(cursor->rows, sizeof(Datum) * cursor->rows_allocated);
+		cursor->nulls = repalloc(cursor->nulls, sizeof(bool) * cursor->rows_allocated);
+	}
 	data = slot_getattr(slot, 1, &isnull);
 	cursor->nulls[n] = isnull;
 	cursor->rows[n] = (Datum) 0;
@@ -182,10 +188,12 @@ fetch_chunk(FqCursor *cursor)
 	INSTR_TIME_SET_CURRENT(start);
 	MemoryContextReset(cursor->chunk_context);
 	cursor->nrows = cursor->next = 0;
+	/* room for a few rows; chunk_receive doubles it up to chunk_size */
+	cursor->rows_allocated = Min(cursor->chunk_size, 64);
 	cursor->rows = MemoryContextAlloc(cursor->chunk_context,
-									  sizeof(Datum) * cursor->chunk_size);
+									  sizeof(Datum) * cursor->rows_allocated);
 	cursor->nulls = MemoryContextAlloc(cursor->chunk_context,
-									   sizeof(bool) * cursor->chunk_size);
+									   sizeof(bool) * cursor->rows_allocated);
 	/* the text buffer keeps its size from chunk to chunk */
 	if (cursor->text.data == NULL)
 	{

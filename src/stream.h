@@ -44,6 +44,7 @@ typedef struct FqCursor
 	StringInfoData text;		/* the json texts of the current chunk */
 	Datum	   *rows;			/* json text of the current chunk's rows */
 	bool	   *nulls;
+	int			rows_allocated;	/* room in rows and nulls */
 	int			nrows;
 	int			next;			/* next row of the chunk to return */
 	bool		exhausted;		/* the portal returned its last row */
