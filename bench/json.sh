@@ -23,7 +23,10 @@ out=$2
 
 
 fq_psql "$db" -q -c "DROP TABLE IF EXISTS bench_doc" \
-    -c "CREATE TABLE bench_doc AS SELECT data::text AS t FROM tv_user" -c "VACUUM ANALYZE bench_doc"
+    -c "CREATE TABLE bench_doc AS SELECT data::text AS t FROM tv_user"
+vacuum_all_visible bench_doc
+vacuum_all_visible tv_user
+vacuum_all_visible tv_user_json
 ndocs=$(q "SELECT count(*) FROM bench_doc")
 mb=$(q "SELECT round(sum(octet_length(t)) / 1e6) FROM bench_doc")
 kernel=$(q "SELECT fraiseql.simd_implementation()")

@@ -31,8 +31,8 @@ END $$;
 DROP TABLE IF EXISTS tv_user_1k, tv_user_100k;
 CREATE TABLE tv_user_1k AS SELECT * FROM tv_user ORDER BY id LIMIT 1000;
 CREATE TABLE tv_user_100k AS SELECT * FROM tv_user ORDER BY id LIMIT 100000;
-VACUUM ANALYZE tv_user_1k, tv_user_100k;
 SQL
+for t in tv_user_1k tv_user_100k tv_user; do vacuum_all_visible $t; done
 
 rows=$(q "SELECT count(*) FROM tv_user")
 rows_100k=$(q "SELECT count(*) FROM tv_user_100k")

@@ -7,16 +7,20 @@
  *
  * Every input goes through fq_simd_validate, fq_simd_tokenize and
  * fq_simd_find_path (a few key paths) with one reused parser, as in a
- * backend, both with a buffer that has padding and one that has not.  Besides the sanitizers' checks, the harness aborts if
- * a token stream breaks the contract the C side relies on: balanced
- * containers, keys exactly where objects expect them, numbers that match
- * JSON's grammar, token text inside the parser's or the input's memory.
+ * backend, both with a buffer that has padding and one that has not.
+ * Besides the sanitizers' checks, the harness aborts if a token stream
+ * breaks the contract the C side relies on (balanced containers, keys
+ * exactly where objects expect them, numbers that match JSON's grammar,
+ * token text inside the parser's or the input's memory), or if a path
+ * lookup on a document the tokenizer accepts differs from the answer read
+ * off its tokens.
  *
  *-------------------------------------------------------------------------
  */
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "json_simd.h"
@@ -128,6 +132,93 @@ check_tokens(const FqSimdToken *tokens, size_t ntokens)
 static const char *const path_keys[] = {"a", "b", "name", "a\\b", ""};
 static const size_t path_lens[] = {1, 1, 4, 3, 0};
 
+/* What a path lookup found, copied out of the parser */
+struct Found
+{
+	FqSimdValueType type;
+	std::string text;			/* strings and numbers only */
+};
+
+/* Index of the token after the value that starts at tokens[i] */
+static size_t
+skip_value(const FqSimdToken *tokens, size_t i)
+{
+	int			depth = 0;
+
+	do
+	{
+		if (tokens[i].type == FQ_TOK_OBJECT_BEGIN || tokens[i].type == FQ_TOK_ARRAY_BEGIN)
+			depth++;
+		else if (tokens[i].type == FQ_TOK_OBJECT_END || tokens[i].type == FQ_TOK_ARRAY_END)
+			depth--;
+		i++;
+	} while (depth > 0);
+	return i;
+}
+
+/*
+ * The reference answer from the document's whole token stream: at each
+ * step the value must be an object, the last member with the key counts.
+ */
+static Found
+lookup_in_tokens(const FqSimdToken *tokens, const char *const *keys,
+				 const size_t *key_lens, int nkeys)
+{
+	size_t		at = 0;
+	Found		found = {FQ_VAL_MISSING, ""};
+
+	for (int k = 0; k < nkeys; k++)
+	{
+		size_t		i = at + 1;
+		size_t		match = 0;
+
+		if (tokens[at].type != FQ_TOK_OBJECT_BEGIN)
+			return found;
+		while (tokens[i].type == FQ_TOK_KEY)
+		{
+			if (tokens[i].len == key_lens[k] &&
+				std::memcmp(tokens[i].text, keys[k], key_lens[k]) == 0)
+				match = i + 1;
+			i = skip_value(tokens, i + 1);
+		}
+		if (match == 0)
+			return found;
+		at = match;
+	}
+	switch (tokens[at].type)
+	{
+		case FQ_TOK_OBJECT_BEGIN:
+			found.type = FQ_VAL_OBJECT;
+			break;
+		case FQ_TOK_ARRAY_BEGIN:
+			found.type = FQ_VAL_ARRAY;
+			break;
+		case FQ_TOK_STRING:
+			found.type = FQ_VAL_STRING;
+			found.text.assign(tokens[at].text, tokens[at].len);
+			break;
+		case FQ_TOK_NUMBER:
+			found.type = FQ_VAL_NUMBER;
+			found.text.assign(tokens[at].text, tokens[at].len);
+			break;
+		case FQ_TOK_TRUE:
+			found.type = FQ_VAL_TRUE;
+			break;
+		case FQ_TOK_FALSE:
+			found.type = FQ_VAL_FALSE;
+			break;
+		default:
+			found.type = FQ_VAL_NULL;
+			break;
+	}
+	return found;
+}
+
+/*
+ * Every lookup stays inside live memory and returns well-formed values; on a
+ * document the tokenizer accepts, it also equals the answer read off the
+ * token stream (last duplicate wins, however far apart or escaped).
+ */
 static void
 check_paths(const char *buf, size_t len, size_t capacity)
 {
@@ -135,10 +226,24 @@ check_paths(const char *buf, size_t len, size_t capacity)
 		for (int n = 0; n <= 2 && start + n <= 5; n++)
 		{
 			FqSimdValue v;
+			const FqSimdToken *tokens;
+			size_t		ntokens;
+			bool		have_reference = false;
+			Found		reference;
 
+			if (n > 0 && fq_simd_tokenize(parser, buf, len, capacity, &tokens, &ntokens) == FQ_SIMD_OK)
+			{
+				reference = lookup_in_tokens(tokens, path_keys + start, path_lens + start, n);
+				have_reference = true;
+			}
 			if (fq_simd_find_path(parser, buf, len, capacity, path_keys + start,
 								  path_lens + start, n, &v) != FQ_SIMD_OK)
 				continue;
+			if (have_reference &&
+				(v.type != reference.type ||
+				 ((v.type == FQ_VAL_STRING || v.type == FQ_VAL_NUMBER) &&
+				  std::string(v.text, v.len) != reference.text)))
+				abort();
 			if (v.type == FQ_VAL_MISSING || v.type == FQ_VAL_TRUE ||
 				v.type == FQ_VAL_FALSE || v.type == FQ_VAL_NULL)
 				continue;

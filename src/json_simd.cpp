@@ -16,6 +16,10 @@
 
 #include <simdjson.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "json_simd.h"
 
 static_assert(FQ_SIMD_PADDING == simdjson::SIMDJSON_PADDING,
@@ -367,30 +371,73 @@ key_matches(F &field, std::string_view key, std::string_view &name,
 }
 
 /*
+ * Might the bytes [p, stop) hold a later field named "key"?  It would show
+ * as the key written out between quotes, or written with an escape, so the
+ * answer is yes when they hold a backslash or '"' key '"'.  One pass, 16
+ * bytes at a time: a backslash anywhere, or a quote followed by the key's
+ * first byte (rare in FraiseQL documents, unlike the byte alone) is looked
+ * at; everything else is passed over.  At least 16 bytes past stop must be
+ * readable (the parser's padding is).
+ */
+static bool
+may_hold_key(const char *p, const char *stop, std::string_view key)
+{
+	/* the bytes of '"' key '"' */
+	char		second = key.empty() ? '"' : key[0];
+	auto		quoted_key_at = [&](const char *at) {
+		return (size_t) (stop - at) >= key.size() + 2 &&
+			std::memcmp(at + 1, key.data(), key.size()) == 0 &&
+			at[key.size() + 1] == '"';
+	};
+
+#ifdef __SSE2__
+	const __m128i backslash = _mm_set1_epi8('\\');
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i next = _mm_set1_epi8(second);
+
+	for (; p < stop; p += 16)
+	{
+		__m128i		bytes = _mm_loadu_si128((const __m128i *) p);
+		__m128i		after = _mm_loadu_si128((const __m128i *) (p + 1));
+		unsigned	escapes = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash));
+		unsigned	starts = (unsigned) _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(bytes, quote),
+																		_mm_cmpeq_epi8(after, next)));
+		unsigned	live = stop - p >= 16 ? 0xFFFF : (1u << (stop - p)) - 1;
+
+		if (escapes & live)
+			return true;
+		for (starts &= live; starts != 0; starts &= starts - 1)
+			if (quoted_key_at(p + __builtin_ctz(starts)))
+				return true;
+	}
+	return false;
+#else
+	for (; p < stop; p++)
+		if (*p == '\\' || (*p == '"' && p + 1 < stop && p[1] == second && quoted_key_at(p)))
+			return true;
+	return false;
+#endif
+}
+
+/*
  * Is the field whose value is "text" the last one named "key" in the object
- * "span" holds?  A later one would show in the rest of the span as the key
- * written out between quotes, or would be written with an escape; when the
- * rest holds neither, it is the last, and the remaining fields need not be
- * walked (skipping a large array of objects is most of a lookup's work).
- * May answer false when it is the last; never true when it is not.
+ * "span" holds?  When the rest of the span cannot hold another (see
+ * may_hold_key), the remaining fields need not be walked: skipping them,
+ * a large array of objects above all, is most of a lookup's work.  May
+ * answer false when it is the last; never true when it is not.
  */
 static bool
 last_occurrence(std::string_view span, std::string_view text, std::string_view key)
 {
-	size_t		from = (size_t) (text.data() + text.size() - span.data());
-	std::string_view rest = span.substr(from);
-	size_t		at;
+	const char *rest = text.data() + text.size();
 
-	if (rest.find('\\') != std::string_view::npos)
-		return false;
 	for (char c : key)
 		if (c == '"' || c == '\\' || (unsigned char) c < 0x20)
-			return true;	/* would need an escape, and the rest has none */
-	for (at = rest.find(key); at != std::string_view::npos; at = rest.find(key, at + 1))
-		if (at > 0 && rest[at - 1] == '"' && at + key.size() < rest.size() &&
-			rest[at + key.size()] == '"')
-			return false;
-	return true;
+		{
+			/* it would need an escape: only a backslash can announce it */
+			return std::memchr(rest, '\\', span.data() + span.size() - rest) == nullptr;
+		}
+	return !may_hold_key(rest, span.data() + span.size(), key);
 }
 
 /*
@@ -479,6 +526,19 @@ read_value(simdjson::ondemand::parser &parser, std::string_view text,
 			value->type = FQ_VAL_ARRAY;
 			return simdjson::SUCCESS;
 		case '"':
+			/*
+			 * Without an escape the string is the bytes between its quotes
+			 * (the document's first iterate validated them as UTF-8 without
+			 * control characters)
+			 */
+			if (text.size() >= 2 && text.back() == '"' &&
+				std::memchr(text.data() + 1, '\\', text.size() - 2) == nullptr)
+			{
+				value->type = FQ_VAL_STRING;
+				value->text = text.data() + 1;
+				value->len = text.size() - 2;
+				return simdjson::SUCCESS;
+			}
 			{
 				simdjson::ondemand::document doc;
 				std::string_view s;

@@ -181,6 +181,7 @@ lookup(FunctionCallInfo fcinfo, bool as_text, FqSimdValue *value, text **pg_resu
 		*pg_result = NULL;
 		return false;
 	}
+	fq_prefetch_next_row(data, VARSIZE_ANY(data));
 	if (use_simd() && simd_get(data, path, value))
 		return true;
 	*pg_result = pg_get(data, path, as_text);

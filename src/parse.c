@@ -101,6 +101,7 @@ fraiseql_is_json(PG_FUNCTION_ARGS)
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	FqSimdStatus status;
 
+	fq_prefetch_next_row(t, VARSIZE_ANY(t));
 	if (!fq_enable_simd || GetDatabaseEncoding() != PG_UTF8)
 		PG_RETURN_BOOL(pg_is_json(t));
 
@@ -579,6 +580,7 @@ fraiseql_parse(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
+	fq_prefetch_next_row(t, VARSIZE_ANY(t));
 	PG_RETURN_DATUM(fq_json_text_to_jsonb(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
 										  VARSIZE_ANY_EXHDR(t)));
 }

@@ -144,6 +144,7 @@ chunk_receive(TupleTableSlot *slot, DestReceiver *self)
 	cursor->nrows++;
 	if (isnull)
 		return true;
+	fq_prefetch_next_row(DatumGetPointer(data), VARSIZE_ANY(DatumGetPointer(data)));
 
 	/* rendering allocates (detoasting, numbers) in the chunk context */
 	oldcontext = MemoryContextSwitchTo(cursor->chunk_context);

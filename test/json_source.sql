@@ -6,7 +6,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS fraiseql;
-SELECT plan(103);
+SELECT plan(110);
 
 CREATE TABLE tv_js (id int PRIMARY KEY, tenant_id int, data jsonb);
 INSERT INTO tv_js
@@ -177,6 +177,15 @@ SELECT is(fraiseql.json_get_text('{"name": "a", "na\u006de": "b"}', 'name'), 'b'
 SELECT is(fraiseql.json_get_text('{"k": {"x": 1}, "z": [1, {"k": 0}], "k": 2}', 'k'), '2', 'a later duplicate after a container wins');
 SELECT is(fraiseql.json_get_text('{"k": 1, "other": {"k": 3}}', 'k'), '1', 'the same key in a nested object is not a duplicate');
 SELECT is(fraiseql.json_get_text('{"a": {"k": 1, "k": 4}, "k": 5}', 'a', 'k'), '4', 'duplicates inside a nested object');
+-- after a match the rest of the object is searched for '"' key '"' 16 bytes at a time
+-- instead of walked: the key as a value, as a nested key, as a prefix, far away, at the end
+SELECT is(fraiseql.json_get_text('{"k": 1, "v": "k", "w": ["k"], "x": {"k": 2}}', 'k'), '1', 'the key written as a value or a nested key is not a duplicate');
+SELECT is(fraiseql.json_get_text('{"k": "a", "kk": "b", "k2": 3, "kx": {"k ": 4}}', 'k'), 'a', 'keys the key is a prefix of are not duplicates');
+SELECT is(fraiseql.json_get_text('{"k": 1, "pad": "0123456789012345678901234567890123456789", "k": 2}', 'k'), '2', 'a duplicate 60 bytes later wins');
+SELECT is(fraiseql.json_get_text('{"k":1,"k":22}', 'k'), '22', 'a duplicate in the last bytes of the document wins');
+SELECT is(fraiseql.json_get_text('{"": 1, "a": "", "": 3}', ''), '3', 'the empty key: the last one counts');
+SELECT is(fraiseql.json_get_text('{"a\"b": 1, "x": 2}', 'a"b'), '1', 'a key that needs an escape');
+SELECT is(fraiseql.json_get_text('{"a\"b": 1, "x": 2, "a\u0022b": 3}', 'a"b'), '3', 'a key that needs an escape, repeated');
 
 -- what simdjson cannot answer, PostgreSQL answers with its own error
 SELECT throws_ok($$SELECT fraiseql.json_get_text('{"a": "x\u0000y"}', 'a')$$, '22P05', NULL,
