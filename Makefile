@@ -18,6 +18,7 @@ OBJS = \
 	src/query.o \
 	src/stream.o \
 	src/scan.o \
+	src/callargs.o \
 	src/plancache.o \
 	src/selection.o \
 	src/project.o \
@@ -27,7 +28,7 @@ OBJS = \
 	src/jsonsource.o \
 	src/json_simd.o
 
-REGRESS      = is_json parse to_sql errors stream scan plancache projection
+REGRESS      = is_json parse to_sql errors stream scan plancache projection callargs
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config

@@ -15,6 +15,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "callargs.h"
 #include "fraiseql.h"
 #include "plancache.h"
 #include "scan.h"
@@ -64,6 +65,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	fq_scan_init();
+	fq_callargs_init();
 	fq_plancache_init();
 
 	MarkGUCPrefixReserved("fraiseql");
