@@ -25,6 +25,12 @@ SELECT * FROM explain($$SELECT * FROM fraiseql.stream('tv_item', '{"kind": {"eq"
 -- an outer LIMIT stops after one chunk: 3 rows asked, one chunk of 10 read
 SELECT * FROM explain($$SELECT * FROM fraiseql.stream('tv_item', order_by => '[{"field": "id"}]', chunk_size => 10) LIMIT 3$$, ', ANALYZE');
 SELECT * FROM explain($$SELECT count(*) FROM fraiseql.stream('tv_item', chunk_size => 64)$$, ', ANALYZE');
+-- the first chunk asks for 64 rows, each next one for twice as many up to
+-- chunk_size: 64 + 100 + 36 rows in three chunks; an outer LIMIT of 10 reads 64
+SELECT * FROM explain($$SELECT count(*) FROM fraiseql.stream('tv_item', chunk_size => 100)$$, ', ANALYZE');
+SELECT * FROM explain($$SELECT * FROM fraiseql.stream('tv_item', order_by => '[{"field": "id"}]') LIMIT 10$$, ', ANALYZE');
+SELECT (SELECT array_agg((s->>'id')::int) FROM fraiseql.stream('tv_item', order_by => '[{"field": "id"}]', chunk_size => 100) s)
+     = (SELECT array_agg(id ORDER BY id) FROM tv_item) AS growing_chunks_in_order;
 -- VERBOSE also shows the plan the generated query ran with
 SELECT * FROM explain($$SELECT * FROM fraiseql.stream('tv_item', '{"id": {"eq": 7}}')$$, ', ANALYZE, VERBOSE');
 -- the same shape with another value: the plan cache hits

@@ -2,7 +2,7 @@
  *
  * stream.c
  *	  fraiseql.stream(): a value-per-call set-returning function that reads
- *	  the generated query through a cursor, chunk_size rows at a time.
+ *	  the generated query through a cursor, in chunks of up to chunk_size rows.
  *
  * The statement is opened as a portal through SPI (with the plan cache's
  * prepared plan).  Each chunk is then read by running the portal with
@@ -36,6 +36,9 @@
 
 PG_FUNCTION_INFO_V1(fraiseql_stream);
 
+/* Rows the first chunk of a stream asks for (see fetch_chunk) */
+#define FQ_FIRST_CHUNK_ROWS 64
+
 int
 fq_chunk_size_arg(bool isnull, int32 value)
 {
@@ -66,6 +69,7 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	cursor->source_relid = query->source->relid;
 	cursor->sql = MemoryContextStrdup(parent, query->sql.data);
 	cursor->chunk_size = chunk_size;
+	cursor->fetch_size = Min(chunk_size, FQ_FIRST_CHUNK_ROWS);
 	cursor->chunk_context = AllocSetContextCreate(parent, "fraiseql chunk",
 												  ALLOCSET_DEFAULT_SIZES);
 	cursor->text_context = AllocSetContextCreate(parent, "fraiseql chunk text",
@@ -176,6 +180,12 @@ chunk_destroy(DestReceiver *self)
 
 /*
  * Fetches the next chunk, as json text.
+ *
+ * A stream's first chunk asks for FQ_FIRST_CHUNK_ROWS rows and each next one
+ * for twice as many, up to chunk_size: the first row is returned once 64
+ * rows are read and rendered, not 1000 (at 1M rows of 430 bytes: 0.07 ms
+ * instead of 0.55), while a long stream soon reads full chunks and a page
+ * of up to 64 rows still takes one fetch.
  */
 static void
 fetch_chunk(FqCursor *cursor)
@@ -190,7 +200,7 @@ fetch_chunk(FqCursor *cursor)
 	MemoryContextReset(cursor->chunk_context);
 	cursor->nrows = cursor->next = 0;
 	/* room for a few rows; chunk_receive doubles it up to chunk_size */
-	cursor->rows_allocated = Min(cursor->chunk_size, 64);
+	cursor->rows_allocated = Min(cursor->fetch_size, 64);
 	cursor->rows = MemoryContextAlloc(cursor->chunk_context,
 									  sizeof(Datum) * cursor->rows_allocated);
 	cursor->nulls = MemoryContextAlloc(cursor->chunk_context,
@@ -220,18 +230,19 @@ fetch_chunk(FqCursor *cursor)
 	receiver.pub.rDestroy = chunk_destroy;
 	receiver.pub.mydest = DestNone;
 	receiver.cursor = cursor;
-	PortalRunFetch(portal, FETCH_FORWARD, cursor->chunk_size, &receiver.pub);
+	PortalRunFetch(portal, FETCH_FORWARD, cursor->fetch_size, &receiver.pub);
 
 	for (i = 0; i < cursor->nrows; i++)
 		if (!cursor->nulls[i])
 			cursor->rows[i] = PointerGetDatum(cursor->text.data + (Size) cursor->rows[i]);
 
-	if (cursor->nrows < cursor->chunk_size)
+	if (cursor->nrows < cursor->fetch_size)
 	{
 		cursor->exhausted = true;
 		SPI_cursor_close(portal);
 		cursor->portal_name = NULL;
 	}
+	cursor->fetch_size = (int) Min((int64) cursor->fetch_size * 2, cursor->chunk_size);
 
 	INSTR_TIME_SET_CURRENT(now);
 	INSTR_TIME_ACCUM_DIFF(cursor->elapsed, now, start);

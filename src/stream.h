@@ -38,7 +38,8 @@ typedef struct FqCursor
 	char	   *sql;			/* the generated statement, for EXPLAIN */
 	char	   *portal_name;	/* NULL once closed */
 	FqRowFormat format;			/* how a row becomes JSON text */
-	int			chunk_size;
+	int			chunk_size;		/* the most rows a chunk holds */
+	int			fetch_size;		/* rows the next chunk asks for */
 	MemoryContext chunk_context;	/* holds the current chunk, reset per chunk */
 	MemoryContext text_context; /* holds "text", which is reused */
 	StringInfoData text;		/* the json texts of the current chunk */
