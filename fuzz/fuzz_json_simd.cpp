@@ -70,6 +70,8 @@ static void
 check_tokens(const FqSimdToken *tokens, size_t ntokens)
 {
 	std::vector<bool> in_object;	/* the open containers */
+	std::vector<size_t> starts;	/* their start tokens */
+	std::vector<size_t> members;	/* members seen in each */
 	bool		expect_key = false;
 	size_t		roots = 0;
 
@@ -79,23 +81,38 @@ check_tokens(const FqSimdToken *tokens, size_t ntokens)
 
 		if (in_object.empty() && t.type != FQ_TOK_OBJECT_END && t.type != FQ_TOK_ARRAY_END)
 			roots++;
+		/* a value starts here: one more member of the open container */
+		if (!members.empty() && t.type != FQ_TOK_KEY &&
+			t.type != FQ_TOK_OBJECT_END && t.type != FQ_TOK_ARRAY_END)
+			members.back()++;
 		if (expect_key && t.type != FQ_TOK_KEY && t.type != FQ_TOK_OBJECT_END)
 			abort();
 		switch (t.type)
 		{
 			case FQ_TOK_OBJECT_BEGIN:
 				in_object.push_back(true);
+				starts.push_back(i);
+				members.push_back(0);
 				expect_key = true;
 				continue;
 			case FQ_TOK_ARRAY_BEGIN:
 				in_object.push_back(false);
+				starts.push_back(i);
+				members.push_back(0);
 				expect_key = false;
 				continue;
 			case FQ_TOK_OBJECT_END:
 			case FQ_TOK_ARRAY_END:
 				if (in_object.empty() || in_object.back() != (t.type == FQ_TOK_OBJECT_END))
 					abort();
+				/* a start token names its end; an end token itself */
+				if (tokens[starts.back()].end != i || t.end != i)
+					abort();
+				if (tokens[starts.back()].len != members.back())
+					abort();
+				members.pop_back();
 				in_object.pop_back();
+				starts.pop_back();
 				expect_key = !in_object.empty() && in_object.back();
 				continue;
 			case FQ_TOK_KEY:
@@ -110,6 +127,8 @@ check_tokens(const FqSimdToken *tokens, size_t ntokens)
 			default:
 				break;
 		}
+		if (t.end != i)
+			abort();
 		if (t.len > 0 && t.text == nullptr)
 			abort();
 		if (t.len > 0)

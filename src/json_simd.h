@@ -15,6 +15,7 @@
 #define FQ_JSON_SIMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 #define FQ_SIMD_NOEXCEPT noexcept
@@ -73,17 +74,23 @@ typedef enum FqSimdTokenType
 typedef struct FqSimdToken
 {
 	FqSimdTokenType type;
+	uint32_t	end;			/* index of the token that closes the
+								 * container this one opens; for any other
+								 * token its own index */
 	const char *text;			/* valid until the parser's next call */
-	size_t		len;
+	size_t		len;			/* of text; for a container's start token,
+								 * how many members (pairs or elements) */
 } FqSimdToken;
 
 /*
  * Walks one document as a flat token sequence, in document order.  Numbers
  * are not converted: their text is checked against JSON's grammar and
  * handed over as written, so the caller can keep full precision.  Strings
- * are unescaped (and may contain NUL bytes from \u0000).  Anything
- * simdjson does not accept, trailing content included, is REJECTED.  The
- * tokens live in the parser until its next call.
+ * are unescaped (and may contain NUL bytes from \u0000).  A container's
+ * start token knows where the container ends, so a reader steps over a
+ * value without looking into it.  Anything simdjson does not accept,
+ * trailing content included, is REJECTED.  The tokens live in the parser
+ * until its next call.
  */
 extern FqSimdStatus fq_simd_tokenize(FqSimdParser *parser, const char *buf,
 									 size_t len, size_t capacity,

@@ -140,7 +140,6 @@ pg_parse(const char *buf, size_t len)
 typedef struct TokenEncoder
 {
 	const FqSimdToken *tokens;
-	const int  *end;			/* container start -> index of its end token */
 	StringInfoData buf;
 } TokenEncoder;
 
@@ -269,9 +268,10 @@ encode_array(TokenEncoder *enc, int at, JEntry *header, bool raw_scalar)
 	check_stack_depth();
 	if (raw_scalar)
 		n = 1;
+	else if (enc->tokens[at].len > JSONB_MAX_ELEMS)
+		n = PG_INT32_MAX;
 	else
-		for (i = at + 1; enc->tokens[i].type != FQ_TOK_ARRAY_END; i = enc->end[i] + 1)
-			n++;
+		n = (int) enc->tokens[at].len;
 	if ((Size) n > JSONB_MAX_ELEMS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -294,7 +294,7 @@ encode_array(TokenEncoder *enc, int at, JEntry *header, bool raw_scalar)
 		if (k % JB_OFFSET_STRIDE == 0)
 			meta = (meta & JENTRY_TYPEMASK) | totallen | JENTRY_HAS_OFF;
 		memcpy(enc->buf.data + jentries + k * sizeof(JEntry), &meta, sizeof(JEntry));
-		i = enc->end[i] + 1;
+		i = enc->tokens[i].end + 1;
 	}
 	totallen = enc->buf.len - base;
 	check_total(totallen, false);
@@ -302,7 +302,7 @@ encode_array(TokenEncoder *enc, int at, JEntry *header, bool raw_scalar)
 }
 
 /* jsonb's key order: shorter first, then bytewise; of equal keys, the later first */
-static int
+static inline int
 pair_cmp(const void *a, const void *b, void *arg)
 {
 	const TokenPair *pa = a;
@@ -320,12 +320,40 @@ pair_cmp(const void *a, const void *b, void *arg)
 	return pa->order > pb->order ? -1 : 1;
 }
 
+/*
+ * Sorts an object's pairs into jsonb's key order.  Most objects have a
+ * handful of keys, for which an insertion sort with the comparison inlined
+ * beats qsort_arg's calls through a pointer.
+ */
+static void
+sort_pairs(TokenPair *pairs, int n)
+{
+	if (n > 16)
+	{
+		qsort_arg(pairs, n, sizeof(TokenPair), pair_cmp, NULL);
+		return;
+	}
+	for (int k = 1; k < n; k++)
+	{
+		TokenPair	pair = pairs[k];
+		int			j = k;
+
+		while (j > 0 && pair_cmp(&pairs[j - 1], &pair, NULL) > 0)
+		{
+			pairs[j] = pairs[j - 1];
+			j--;
+		}
+		pairs[j] = pair;
+	}
+}
+
 static void
 encode_object(TokenEncoder *enc, int at, JEntry *header)
 {
 	int			base = enc->buf.len;
+	TokenPair	small_pairs[16];
 	TokenPair  *pairs;
-	int			n = 0;
+	int			n;
 	int			unique;
 	int			i;
 	int			k;
@@ -334,15 +362,14 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 	uint32		head;
 
 	check_stack_depth();
-	for (i = at + 1; enc->tokens[i].type != FQ_TOK_OBJECT_END; i = enc->end[i + 1] + 1)
-		n++;
-	if ((Size) n > JSONB_MAX_PAIRS)
+	if (enc->tokens[at].len > JSONB_MAX_PAIRS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("number of jsonb object pairs exceeds the maximum allowed (%zu)",
 						JSONB_MAX_PAIRS)));
-	pairs = palloc(sizeof(TokenPair) * Max(n, 1));
-	for (i = at + 1, k = 0; enc->tokens[i].type != FQ_TOK_OBJECT_END; i = enc->end[i + 1] + 1, k++)
+	n = (int) enc->tokens[at].len;
+	pairs = n <= (int) lengthof(small_pairs) ? small_pairs : palloc(sizeof(TokenPair) * n);
+	for (i = at + 1, k = 0; k < n; i = enc->tokens[i + 1].end + 1, k++)
 	{
 		check_string(enc->tokens[i].len);
 		pairs[k].key = enc->tokens[i].text;
@@ -350,8 +377,7 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 		pairs[k].order = k;
 		pairs[k].value = i + 1;
 	}
-	if (n > 1)
-		qsort_arg(pairs, n, sizeof(TokenPair), pair_cmp, NULL);
+	sort_pairs(pairs, n);
 	/* keep the first of each run of equal keys: the last in the document */
 	unique = n > 0 ? 1 : 0;
 	for (k = 1; k < n; k++)
@@ -386,7 +412,8 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 			meta = (meta & JENTRY_TYPEMASK) | totallen | JENTRY_HAS_OFF;
 		memcpy(enc->buf.data + jentries + (k + unique) * sizeof(JEntry), &meta, sizeof(JEntry));
 	}
-	pfree(pairs);
+	if (pairs != small_pairs)
+		pfree(pairs);
 	totallen = enc->buf.len - base;
 	check_total(totallen, true);
 	*header = JENTRY_ISCONTAINER | totallen;
@@ -459,65 +486,39 @@ fq_json_may_hold_nul(const char *buf, size_t len)
 }
 
 /*
- * Matches containers: end[i] is the index of the token closing the
- * container that token i opens, and i itself for any other token.  With
- * check_nul, returns false when a key or string holds a NUL byte (from
- * \u0000), which only jsonb_in can reject with the right error.  Tokens
- * are assumed well formed (simdjson produced them).
+ * Does a key or string among the tokens hold a NUL byte (from \u0000)?
+ * Only jsonb_in can reject those with the right error.  Asked only of
+ * texts fq_json_may_hold_nul() could not clear.
  */
 bool
-fq_token_ends(const FqSimdToken *tokens, size_t ntokens, int *end, bool check_nul)
+fq_tokens_hold_nul(const FqSimdToken *tokens, size_t ntokens)
 {
-	int		   *stack = palloc(sizeof(int) * (ntokens + 1));
-	int			depth = 0;
 	size_t		i;
 
 	for (i = 0; i < ntokens; i++)
 	{
 		if ((i & 0xFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		switch (tokens[i].type)
-		{
-			case FQ_TOK_OBJECT_BEGIN:
-			case FQ_TOK_ARRAY_BEGIN:
-				stack[depth++] = (int) i;
-				break;
-			case FQ_TOK_OBJECT_END:
-			case FQ_TOK_ARRAY_END:
-				end[stack[--depth]] = (int) i;
-				end[i] = (int) i;
-				break;
-			case FQ_TOK_KEY:
-			case FQ_TOK_STRING:
-				if (check_nul && memchr(tokens[i].text, '\0', tokens[i].len) != NULL)
-				{
-					pfree(stack);
-					return false;
-				}
-				/* FALLTHROUGH */
-			default:
-				end[i] = (int) i;
-		}
+		if ((tokens[i].type == FQ_TOK_KEY || tokens[i].type == FQ_TOK_STRING) &&
+			memchr(tokens[i].text, '\0', tokens[i].len) != NULL)
+			return true;
 	}
-	pfree(stack);
-	return true;
+	return false;
 }
 
 /*
- * The jsonb of the value whose first token is tokens[at], given the ends
- * fq_token_ends computed for the whole token sequence.
+ * The jsonb of the value whose first token is tokens[at].
  */
 Jsonb *
-fq_tokens_value_to_jsonb(const FqSimdToken *tokens, const int *end, int at)
+fq_tokens_value_to_jsonb(const FqSimdToken *tokens, int at)
 {
 	TokenEncoder enc;
 	JEntry		header;
 
 	enc.tokens = tokens;
-	enc.end = end;
 	initStringInfo(&enc.buf);
 	reserve_bytes(&enc.buf, VARHDRSZ);
-	if (end[at] == at)
+	if (tokens[at].type != FQ_TOK_OBJECT_BEGIN && tokens[at].type != FQ_TOK_ARRAY_BEGIN)
 		encode_array(&enc, at, &header, true);	/* a raw scalar */
 	else
 		encode_value(&enc, at, &header);
@@ -534,13 +535,9 @@ fq_tokens_value_to_jsonb(const FqSimdToken *tokens, const int *end, int at)
 Jsonb *
 fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens, bool check_nul)
 {
-	int		   *end = palloc(sizeof(int) * Max(ntokens, 1));
-	Jsonb	   *jb = NULL;
-
-	if (fq_token_ends(tokens, ntokens, end, check_nul))
-		jb = fq_tokens_value_to_jsonb(tokens, end, 0);
-	pfree(end);
-	return jb;
+	if (check_nul && fq_tokens_hold_nul(tokens, ntokens))
+		return NULL;
+	return fq_tokens_value_to_jsonb(tokens, 0);
 }
 
 /*

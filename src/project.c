@@ -121,13 +121,10 @@ project_object(StringInfo out, JsonbContainer *object, const FqSelection *sel,
 	appendStringInfoCharMacro(out, '}');
 }
 
-/* A json row as simdjson tokens, with where each container ends */
+/* A json row as simdjson tokens */
 typedef struct TokenDoc
 {
 	const FqSimdToken *tokens;
-	int		   *end;			/* index of the matching end token, for
-								 * container starts; the index itself for
-								 * scalars */
 } TokenDoc;
 
 static void project_token_object(StringInfo out, const TokenDoc *doc, int at,
@@ -147,7 +144,7 @@ find_token_key(const TokenDoc *doc, int at, const char *name, int len)
 
 		if (key->len == (size_t) len && memcmp(key->text, name, len) == 0)
 			found = i + 1;
-		i = doc->end[i + 1] + 1;
+		i = doc->tokens[i + 1].end + 1;
 	}
 	return found;
 }
@@ -205,7 +202,7 @@ write_token_value(StringInfo out, const TokenDoc *doc, int at)
 		default:
 			{
 				/* jsonb orders and deduplicates keys: let it */
-				Jsonb	   *jb = fq_tokens_value_to_jsonb(doc->tokens, doc->end, at);
+				Jsonb	   *jb = fq_tokens_value_to_jsonb(doc->tokens, at);
 
 				fq_write_container(out, &jb->root);
 				pfree(jb);
@@ -234,7 +231,7 @@ project_token_value(StringInfo out, const TokenDoc *doc, int at, const FqSelecti
 				appendBinaryStringInfo(out, ", ", 2);
 			first = false;
 			project_token_value(out, doc, i, sub);
-			i = doc->end[i] + 1;
+			i = doc->tokens[i].end + 1;
 		}
 		appendStringInfoCharMacro(out, ']');
 	}
@@ -294,22 +291,17 @@ render_json_tokens(StringInfo out, const FqRowFormat *format, text *t)
 	if (status != FQ_SIMD_OK)
 		return false;
 
-	/* match containers; any \u0000 sends the row to jsonb_in's error */
-	doc.tokens = tokens;
-	doc.end = palloc(sizeof(int) * ntokens);
-	if (!fq_token_ends(tokens, ntokens, doc.end,
-					   fq_json_may_hold_nul(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))))
-	{
-		pfree(doc.end);
+	/* any \u0000 sends the row to jsonb_in's error */
+	if (fq_json_may_hold_nul(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) &&
+		fq_tokens_hold_nul(tokens, ntokens))
 		return false;
-	}
+	doc.tokens = tokens;
 
 	if (tokens[0].type == FQ_TOK_OBJECT_BEGIN)
 		project_token_object(out, &doc, 0, format->selection,
 							 format->typename, format->typename_len, true);
 	else
 		appendBinaryStringInfo(out, "null", 4);
-	pfree(doc.end);
 	return true;
 }
 
