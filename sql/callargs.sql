@@ -41,5 +41,16 @@ SELECT fraiseql.query('tv_ca', 'ca', '{"id": {"eq": 1}}');
 ROLLBACK;
 SELECT fraiseql.query('tv_ca', 'ca', '{"id": {"eq": 1}}');
 
+-- a function someone else puts in schema fraiseql is left to the planner,
+-- which casts a polymorphic parameter's default to the type the call resolves
+CREATE FUNCTION fraiseql.ca_poly(a anycompatible, b anycompatible DEFAULT 1) RETURNS text
+    LANGUAGE sql AS $$ SELECT pg_typeof(b)::text || ':' || b::text $$;
+CREATE FUNCTION fraiseql.ca_plain(a int, b int DEFAULT 7) RETURNS int
+    LANGUAGE plpgsql AS $$ BEGIN RETURN a + b; END $$;
+SELECT fraiseql.ca_poly(1.5::float8) AS float8_default, fraiseql.ca_poly(1.5) AS numeric_default,
+       fraiseql.ca_plain(1) AS eight;
+DROP FUNCTION fraiseql.ca_poly(anycompatible, anycompatible);
+DROP FUNCTION fraiseql.ca_plain(int, int);
+
 DROP VIEW v_ca;
 DROP TABLE tv_ca;

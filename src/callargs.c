@@ -16,7 +16,11 @@
  *
  * Only the planner's copy of a query changes (the rewriter, plan cache and
  * SPI all plan copies): a view or rule keeps the call as it was written.
- * The functions concerned are those of schema fraiseql that have defaults.
+ * The functions concerned are the extension's own functions (members of
+ * extension fraiseql, in schema fraiseql) that have defaults and neither a
+ * polymorphic nor a variadic parameter: a function anyone creates in that
+ * schema is left to the planner, which knows how to cast a polymorphic
+ * parameter's default.
  * Each function a query calls is looked up once per backend; what we know
  * is forgotten on any change to pg_proc, as when the extension is dropped,
  * created or updated.
@@ -26,7 +30,10 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "catalog/pg_proc.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/planner.h"
@@ -47,7 +54,7 @@
 typedef struct CalledFunction
 {
 	Oid			funcid;			/* hash key */
-	bool		own;			/* in schema fraiseql, with defaults */
+	bool		own;			/* the extension's, with defaults */
 	int			nargs;
 	List	   *defaults;		/* of the last list_length(defaults) args */
 } CalledFunction;
@@ -64,6 +71,20 @@ forget_called_functions(Datum arg, int cacheid, uint32 hashvalue)
 	called_functions = NULL;
 	if (callargs_context)
 		MemoryContextReset(callargs_context);
+}
+
+/*
+ * A default of a polymorphic parameter needs the cast the planner adds once
+ * the actual types are known (recheck_cast_function_args); such functions
+ * are left to the planner.
+ */
+static bool
+has_polymorphic_argument(Form_pg_proc proc)
+{
+	for (int i = 0; i < proc->pronargs; i++)
+		if (IsPolymorphicType(proc->proargtypes.values[i]))
+			return true;
+	return false;
 }
 
 static const CalledFunction *
@@ -88,7 +109,11 @@ called_function(Oid funcid)
 		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tuple);
 
 		if (proc->pronargdefaults > 0 &&
-			proc->pronamespace == get_namespace_oid("fraiseql", true))
+			proc->pronamespace == get_namespace_oid("fraiseql", true) &&
+			!OidIsValid(proc->provariadic) &&
+			!has_polymorphic_argument(proc) &&
+			getExtensionOfObject(ProcedureRelationId, funcid) ==
+			get_extension_oid("fraiseql", true))
 		{
 			bool		isnull;
 			Datum		text_defaults = SysCacheGetAttr(PROCOID, tuple,
