@@ -33,7 +33,8 @@
  * therefore measures instead of estimating: the first calls run as
  * PostgreSQL chooses (if it chooses the generic plan, that is the verdict);
  * after FQ_TRIAL_CALLS custom-planned calls the next FQ_TRIAL_CALLS calls, in
- * whatever backends, run a forced generic plan, and the generic plan becomes
+ * whatever backends, run a forced generic plan (a call that has to build its
+ * backend's generic plan first does not count), and the generic plan becomes
  * the verdict if its mean time (execution only) is no worse than the custom
  * calls' mean (planning and execution).  A trial call slower than
  * FQ_TRIAL_ABORT times the custom mean (and than FQ_TRIAL_ABORT_MS) ends
@@ -272,15 +273,31 @@ free_local_plan(FqLocalPlan *lp)
 	hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
 }
 
+/* The one CachedPlanSource of a prepared statement, or NULL */
+static CachedPlanSource *
+plan_source_of(SPIPlanPtr plan)
+{
+	List	   *sources = SPI_plan_get_plan_sources(plan);
+
+	return list_length(sources) == 1 ? linitial(sources) : NULL;
+}
+
 /* How many custom plans PostgreSQL has built for a prepared statement */
 static int64
 custom_plans_of(SPIPlanPtr plan)
 {
-	List	   *sources = SPI_plan_get_plan_sources(plan);
+	CachedPlanSource *source = plan_source_of(plan);
 
-	if (list_length(sources) != 1)
-		return 0;
-	return ((CachedPlanSource *) linitial(sources))->num_custom_plans;
+	return source ? source->num_custom_plans : 0;
+}
+
+/* Does the statement hold a valid generic plan, so a generic call only runs it? */
+static bool
+generic_plan_ready(SPIPlanPtr plan)
+{
+	CachedPlanSource *source = plan_source_of(plan);
+
+	return source && source->gplan && source->gplan->is_valid;
 }
 
 /*
@@ -502,6 +519,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	handle->slot = -1;
 	handle->generation = 0;
 	handle->custom_plans_before = 0;
+	handle->generic_ready_before = false;
 	handle->outcome = FQ_PLAN_OFF;
 	if (fq_plan_cache_size == 0)
 		return;
@@ -578,6 +596,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	lp->last_used = ++local_clock;
 	handle->plan = lp->plan;
 	handle->custom_plans_before = custom_plans_of(lp->plan);
+	handle->generic_ready_before = generic_plan_ready(lp->plan);
 	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
 }
 
@@ -623,18 +642,26 @@ next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
 /*
  * Adds a finished call's rows and time to its shared entry, by the kind of
  * plan it ran, and moves the shape's generic-plan verdict on.
+ *
+ * A call that built its backend's generic plan paid for planning as a
+ * custom call does, so it says nothing about running the generic plan and
+ * is left out of the verdict: otherwise, with many backends each building
+ * its own during the trial, the trial would compare planning with planning
+ * and might keep a shape on custom plans for good.
  */
 void
 fq_plancache_record(const FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 {
 	FqPlanEntry *e;
 	bool		custom;
+	bool		built_generic;
 
 	if (shared == NULL || handle->slot < 0 || handle->plan == NULL)
 		return;
 
 	/* GetCachedPlan counts every custom plan it builds */
 	custom = custom_plans_of(handle->plan) > handle->custom_plans_before;
+	built_generic = !custom && !handle->generic_ready_before;
 
 	e = &shared->entries[handle->slot];
 	LWLockAcquire(shared->lock, LW_SHARED);
@@ -651,13 +678,16 @@ fq_plancache_record(const FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 			e->custom_calls++;
 			e->custom_time += elapsed_ms;
 		}
-		else
+		else if (!built_generic)
 		{
 			e->generic_calls++;
 			e->generic_time += elapsed_ms;
 		}
-		verdict = pg_atomic_read_u32(&e->generic);
-		pg_atomic_write_u32(&e->generic, next_verdict(e, verdict, custom, elapsed_ms));
+		if (!built_generic)
+		{
+			verdict = pg_atomic_read_u32(&e->generic);
+			pg_atomic_write_u32(&e->generic, next_verdict(e, verdict, custom, elapsed_ms));
+		}
 		SpinLockRelease(&e->mutex);
 	}
 	LWLockRelease(shared->lock);
