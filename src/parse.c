@@ -158,7 +158,11 @@ static void encode_value(TokenEncoder *enc, int at, JEntry *header);
 #define JSONB_MAX_ELEMS (Min(MaxAllocSize / sizeof(JsonbValue), JB_CMASK))
 #define JSONB_MAX_PAIRS (Min(MaxAllocSize / sizeof(JsonbPair), JB_CMASK))
 
-/* enlargeStringInfo, called only when the buffer is really full */
+/*
+ * The jsonb is built in a StringInfo for its growth policy only: it is
+ * binary, never read as a C string, so these do not keep a terminating NUL.
+ * Inline, since they run once or twice per token.
+ */
 static inline void
 make_room(StringInfo buf, int n)
 {
@@ -166,7 +170,7 @@ make_room(StringInfo buf, int n)
 		enlargeStringInfo(buf, n);
 }
 
-static void
+static inline void
 pad_to_int(StringInfo buf, int *padlen)
 {
 	int			n = INTALIGN(buf->len) - buf->len;
@@ -176,23 +180,21 @@ pad_to_int(StringInfo buf, int *padlen)
 		make_room(buf, n);
 		memset(buf->data + buf->len, 0, n);
 		buf->len += n;
-		buf->data[buf->len] = '\0';
 	}
 	if (padlen)
 		*padlen = n;
 }
 
 /* Appends n bytes; separate from any use of buf->data, which may move */
-static void
+static inline void
 append_bytes(StringInfo buf, const void *data, int n)
 {
 	make_room(buf, n);
 	memcpy(buf->data + buf->len, data, n);
 	buf->len += n;
-	buf->data[buf->len] = '\0';
 }
 
-static int
+static inline int
 reserve_bytes(StringInfo buf, int n)
 {
 	int			offset;
@@ -200,7 +202,6 @@ reserve_bytes(StringInfo buf, int n)
 	make_room(buf, n);
 	offset = buf->len;
 	buf->len += n;
-	buf->data[buf->len] = '\0';
 	return offset;
 }
 
