@@ -7,9 +7,11 @@
 #     PREPARED_PAIRS both again with -M prepared.  Sides alternate, ROUNDS times each for
 #     DURATION seconds.  tps, p50/p95/p99 latency (pgbench per-transaction logs), and the
 #     ratio of fraiseql's tps (same protocol, and simple-protocol fraiseql) to each side.
-#  2. the plan cache (issue 4): hit ratio over step 1, then the point lookups with a new
-#     connection per transaction (-C), then the server restarted with
-#     fraiseql.plan_cache_size = 0 and the fraiseql point lookups again (plain and -C).
+#  2. the plan cache (issue 4): hit ratio over step 1, then ROUNDS rounds of: the fraiseql
+#     point lookups (plain and with a new connection per transaction, -C) and the first
+#     statement of FIRST_CALLS new connections timed alone, the server restarted with
+#     fraiseql.plan_cache_size = 0, the same again, plain SQL's -C runs and first
+#     statements, and a restart back to the cache.
 #  3. bench/stream.sh (first row, memory, full-stream throughput) and bench/json.sh
 #     (simdjson), which append their own sections, unless EXTRAS=no.
 #
@@ -118,20 +120,45 @@ read -r hits misses < <(fq_psql $db -At -F ' ' -c "SELECT hits, misses FROM frai
 hit_ratio=$(awk -v h="$hits" -v m="$misses" 'BEGIN {printf "%.4f", (h + m) ? h / (h + m) : 0}')
 fq_psql $db -c "SELECT sum(calls) AS calls, sum(CASE WHEN generic_plan THEN calls END) AS calls_of_generic_shapes FROM fraiseql.plan_cache" > "$work/generic.txt"
 
-cache_runs() {
-    local tag=$1
+# first_call_ms SQL: median time (ms) of SQL as the first statement of FIRST_CALLS new
+# connections, as psql's \timing sees it (connection set-up not included); ":k" in SQL
+# becomes a random user number
+first_call_ms() {
+    local sql=$1 i k
+    for i in $(seq 1 "$FIRST_CALLS"); do
+        k=$(( (RANDOM * 32768 + RANDOM) % nusers + 1 ))
+        printf '\\timing on\n%s;\n' "${sql//:k/$k}" | fq_psql $db | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
+    done | sort -n | awk '{a[NR] = $1} END {printf "%.3f", a[int(NR/2)+1]}'
+}
+FIRST_CALLS=${FIRST_CALLS:-100}
+fq_first="SELECT fraiseql.stream('tv_user', jsonb_build_object('id', jsonb_build_object('eq', md5(':k'))))"
+plain_first="SELECT data FROM tv_user WHERE id = md5(':k')::uuid"
+
+# cache on and off alternate by round, as the pairs' sides do: a restart sets
+# plan_cache_size (a postmaster setting), and each phase warms up with its own runs
+cache_round() {
+    local tag=$1 round=$2
     for pair in point vpoint; do
-        run_pgbench "$pair.$tag.1" "$pair.fraiseql.sql" simple
-        run_pgbench "$pair.$tag-C.1" "$pair.fraiseql.sql" simple -C
+        run_pgbench "$pair.$tag.$round" "$pair.fraiseql.sql" simple
+        run_pgbench "$pair.$tag-C.$round" "$pair.fraiseql.sql" simple -C
     done
 }
-cache_runs cached
-"$root/scripts/cluster.sh" restart "-c fraiseql.plan_cache_size=0"
-cache_runs nocache
-for pair in point vpoint; do
-    run_pgbench "$pair.plain-C.1" "$pair.plain.sql" simple -C
+: > "$work/first.cached"; : > "$work/first.nocache"; : > "$work/first.plain"; : > "$work/first.one"
+for round in $(seq 1 "$ROUNDS"); do
+    cache_round cached "$round"
+    first_call_ms "$fq_first" >> "$work/first.cached"; echo >> "$work/first.cached"
+    "$root/scripts/cluster.sh" restart "-c fraiseql.plan_cache_size=0" >/dev/null
+    cache_round nocache "$round"
+    first_call_ms "$fq_first" >> "$work/first.nocache"; echo >> "$work/first.nocache"
+    for pair in point vpoint; do
+        run_pgbench "$pair.plain-C.$round" "$pair.plain.sql" simple -C
+    done
+    first_call_ms "$plain_first" >> "$work/first.plain"; echo >> "$work/first.plain"
+    first_call_ms "SELECT :k" >> "$work/first.one"; echo >> "$work/first.one"
+    "$root/scripts/cluster.sh" restart >/dev/null
 done
-"$root/scripts/cluster.sh" restart
+# the median over rounds of the per-round medians
+median_of() { sort -n "$1" | awk 'NF {a[++n] = $1} END {printf "%.3f", a[int((n+1)/2)]}'; }
 
 {
     echo
@@ -139,20 +166,33 @@ done
     echo
     echo "Hit ratio over the pairs above: **$hit_ratio** ($hits hits, $misses misses)."
     echo
+    echo "Cache on and off alternate, $ROUNDS x ${DURATION}s each, the server restarted in between."
+    echo
     echo "| point lookup | cache on tps | plan_cache_size = 0 tps | on / off |"
     echo "|---|---:|---:|---:|"
     for pair in point vpoint; do
         for c in "" "-C"; do
-            summarize "$pair.cached$c" 1; on=$tps
-            summarize "$pair.nocache$c" 1; off=$tps
+            summarize "$pair.cached$c" "$ROUNDS"; on=$tps
+            summarize "$pair.nocache$c" "$ROUNDS"; off=$tps
             echo "| $pair ${c:+(pgbench -C, new connection per call)} | $on | $off | **$(ratio "$on" "$off")** |"
         done
     done
     echo
     for pair in point vpoint; do
-        summarize "$pair.plain-C" 1
+        summarize "$pair.plain-C" "$ROUNDS"
         echo "Plain SQL $pair with -C: $tps tps."
     done
+    echo
+    first_on=$(median_of "$work/first.cached"); first_off=$(median_of "$work/first.nocache")
+    echo "The first statement of a new connection, without the connection set-up (median of"
+    echo "$FIRST_CALLS connections per round, psql \\timing; median over the rounds):"
+    echo
+    echo "| first statement in a new backend | ms | cache-off time / this |"
+    echo "|---|---:|---:|"
+    echo "| fraiseql point lookup, cache on (shape cached) | $first_on | **$(ratio "$first_off" "$first_on")** |"
+    echo "| fraiseql point lookup, plan_cache_size = 0 | $first_off | |"
+    echo "| plain SQL point lookup | $(median_of "$work/first.plain") | |"
+    echo "| a constant, \`SELECT n\` | $(median_of "$work/first.one") | |"
 } >> "$out"
 
 if [ "$EXTRAS" = yes ]; then
