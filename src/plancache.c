@@ -33,8 +33,8 @@
  * therefore measures instead of estimating: the first calls run as
  * PostgreSQL chooses (if it chooses the generic plan, that is the verdict);
  * after FQ_TRIAL_CALLS custom-planned calls the next FQ_TRIAL_CALLS calls, in
- * whatever backends, run a forced generic plan (a call that has to build its
- * backend's generic plan first does not count), and the generic plan becomes
+ * whatever backends, run a forced generic plan (timed without the preparing
+ * and planning a backend does once), and the generic plan becomes
  * the verdict if its mean time (execution only) is no worse than the custom
  * calls' mean (planning and execution).  A trial call slower than
  * FQ_TRIAL_ABORT times the custom mean (and than FQ_TRIAL_ABORT_MS) ends
@@ -291,15 +291,6 @@ custom_plans_of(SPIPlanPtr plan)
 	return source ? source->num_custom_plans : 0;
 }
 
-/* Does the statement hold a valid generic plan, so a generic call only runs it? */
-static bool
-generic_plan_ready(SPIPlanPtr plan)
-{
-	CachedPlanSource *source = plan_source_of(plan);
-
-	return source && source->gplan && source->gplan->is_valid;
-}
-
 /*
  * Drops all of this backend's plans.
  */
@@ -519,7 +510,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	handle->slot = -1;
 	handle->generation = 0;
 	handle->custom_plans_before = 0;
-	handle->generic_ready_before = false;
+	handle->prepare_ms = 0;
 	handle->outcome = FQ_PLAN_OFF;
 	if (fq_plan_cache_size == 0)
 		return;
@@ -564,13 +555,27 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	if (lp == NULL)
 	{
 		SPIPlanPtr	plan;
+		instr_time	start;
+		instr_time	prepared;
 
+		INSTR_TIME_SET_CURRENT(start);
 		plan = SPI_prepare_cursor(query->sql.data, query->nparams,
 								  query->param_types, options);
 		if (plan == NULL)
 			elog(ERROR, "fraiseql: could not prepare generated query: %s",
 				 SPI_result_code_string(SPI_result));
 		SPI_keepplan(plan);
+		if (options & CURSOR_OPT_GENERIC_PLAN)
+		{
+			/* plan it now, so the call's time for the verdict leaves it out */
+			CachedPlan *generic_plan = SPI_plan_get_cached_plan(plan);
+
+			if (generic_plan)
+				ReleaseCachedPlan(generic_plan, CurrentResourceOwner);
+		}
+		INSTR_TIME_SET_CURRENT(prepared);
+		INSTR_TIME_SUBTRACT(prepared, start);
+		handle->prepare_ms = INSTR_TIME_GET_MILLISEC(prepared);
 
 		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size)
 			evict_local_plan();
@@ -596,7 +601,6 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	lp->last_used = ++local_clock;
 	handle->plan = lp->plan;
 	handle->custom_plans_before = custom_plans_of(lp->plan);
-	handle->generic_ready_before = generic_plan_ready(lp->plan);
 	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
 }
 
@@ -643,25 +647,25 @@ next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
  * Adds a finished call's rows and time to its shared entry, by the kind of
  * plan it ran, and moves the shape's generic-plan verdict on.
  *
- * A call that built its backend's generic plan paid for planning as a
- * custom call does, so it says nothing about running the generic plan and
- * is left out of the verdict: otherwise, with many backends each building
- * its own during the trial, the trial would compare planning with planning
- * and might keep a shape on custom plans for good.
+ * The verdict compares what a call costs once its backend has prepared the
+ * statement, so the time spent preparing it (and, for a generic plan,
+ * planning it) in this call is left out: otherwise, with many backends each
+ * building its own generic plan during the trial, the trial would compare
+ * planning with planning and might keep a shape on custom plans for good.
+ * A custom call still counts its planning, which it pays every time.
  */
 void
 fq_plancache_record(const FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 {
 	FqPlanEntry *e;
 	bool		custom;
-	bool		built_generic;
+	double		run_ms = Max(elapsed_ms - handle->prepare_ms, 0.0);
 
 	if (shared == NULL || handle->slot < 0 || handle->plan == NULL)
 		return;
 
 	/* GetCachedPlan counts every custom plan it builds */
 	custom = custom_plans_of(handle->plan) > handle->custom_plans_before;
-	built_generic = !custom && !handle->generic_ready_before;
 
 	e = &shared->entries[handle->slot];
 	LWLockAcquire(shared->lock, LW_SHARED);
@@ -676,18 +680,15 @@ fq_plancache_record(const FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 		if (custom)
 		{
 			e->custom_calls++;
-			e->custom_time += elapsed_ms;
+			e->custom_time += run_ms;
 		}
-		else if (!built_generic)
+		else
 		{
 			e->generic_calls++;
-			e->generic_time += elapsed_ms;
+			e->generic_time += run_ms;
 		}
-		if (!built_generic)
-		{
-			verdict = pg_atomic_read_u32(&e->generic);
-			pg_atomic_write_u32(&e->generic, next_verdict(e, verdict, custom, elapsed_ms));
-		}
+		verdict = pg_atomic_read_u32(&e->generic);
+		pg_atomic_write_u32(&e->generic, next_verdict(e, verdict, custom, run_ms));
 		SpinLockRelease(&e->mutex);
 	}
 	LWLockRelease(shared->lock);

@@ -30,7 +30,7 @@ typedef struct FqPlanHandle
 	int			slot;			/* shared entry, or -1 */
 	uint32		generation;		/* of that slot when acquired */
 	int64		custom_plans_before;	/* to tell which kind of plan ran */
-	bool		generic_ready_before;	/* and whether a generic one was built */
+	double		prepare_ms;		/* preparing (and generic planning) in this call */
 } FqPlanHandle;
 
 extern int	fq_plan_cache_size;
