@@ -135,3 +135,23 @@ SELECT fraiseql.parse('"\u0000"');
 -- an escaped backslash before "u0000" is no NUL; a real \u0000 anywhere is refused
 SELECT fraiseql.parse('{"a": "\\u0000", "b": "\\\\u0000x"}') = '{"a": "\\u0000", "b": "\\\\u0000x"}'::jsonb AS escaped_backslash_ok;
 SELECT fraiseql.parse('{"a": ["ok", {"b": "\u0000"}]}');
+-- jsonb_in converts every number, also one a later duplicate key replaces, and
+-- refuses one out of numeric's range: so does parse(); exponents in range are kept
+SELECT fraiseql.parse('{"g": 1e-400000, "g": 1}');
+SELECT '{"g": 1e-400000, "g": 1}'::jsonb;
+SELECT fraiseql.parse('[1e5, 1.5E-30, -2e+40, 0.000e0, 7e-100]')::text =
+       '[1e5, 1.5E-30, -2e+40, 0.000e0, 7e-100]'::jsonb::text AS exponents_same,
+       fraiseql.parse('[1e5, 1.5E-3, -2e+4, 0.000e0]') AS exponents;
+-- a projected json row with such a number fails as with simd off, selected or not
+CREATE TABLE tv_bignum (id int, data json);
+INSERT INTO tv_bignum VALUES (1, '{"a": 1, "b": 1e-20000, "a": 2}');
+SELECT * FROM fraiseql.stream('tv_bignum', selection => 'a');
+SET fraiseql.enable_simd = off;
+SELECT * FROM fraiseql.stream('tv_bignum', selection => 'a');
+RESET fraiseql.enable_simd;
+DROP TABLE tv_bignum;
+-- a deep document needs no more C stack than jsonb_in: 600 nested objects in 300kB
+SET max_stack_depth = '300kB';
+SELECT fraiseql.parse(d) = d::jsonb AS deep_same
+FROM (SELECT repeat('{"a": ', 600) || '1' || repeat('}', 600) AS d) s;
+RESET max_stack_depth;

@@ -74,6 +74,27 @@ valid_number(std::string_view s)
 	return i == n;
 }
 
+/*
+ * Could numeric_in refuse this (valid) number?  It refuses a scale above
+ * 16383 and a weight beyond numeric's range.  Up to 1000 characters with an
+ * exponent of up to three digits is always within both.
+ */
+static bool
+wide_number(std::string_view s)
+{
+	size_t		e = s.find_first_of("eE");
+	size_t		digits;
+
+	if (s.size() > 1000)
+		return true;
+	if (e == std::string_view::npos)
+		return false;
+	digits = s.size() - e - 1;
+	if (digits > 0 && (s[e + 1] == '+' || s[e + 1] == '-'))
+		digits--;
+	return digits > 3;
+}
+
 /* raw_json_token() includes the whitespace up to the next token */
 static std::string_view
 trim_token(std::string_view s)
@@ -133,6 +154,7 @@ struct TokenWriter
 	uint32_t	n;
 	uint32_t	capacity;
 	NumberTexts numbers;
+	bool		wide_number = false;	/* one numeric might not hold */
 
 	bool		add(FqSimdTokenType type, const char *text = nullptr, size_t len = 0)
 	{
@@ -215,6 +237,11 @@ walk(simdjson::dom::element e, TokenWriter &w)
 
 				if (!w.numbers.next(text))
 					return simdjson::NUMBER_ERROR;
+				if (wide_number(text))
+				{
+					w.wide_number = true;
+					return simdjson::NUMBER_OUT_OF_RANGE;
+				}
 				return w.add(FQ_TOK_NUMBER, text.data(), text.size()) ?
 					simdjson::SUCCESS : simdjson::CAPACITY;
 			}
@@ -320,7 +347,7 @@ fq_simd_tokenize(FqSimdParser *parser, const char *buf, size_t len,
 		TokenWriter w{parser->tokens.data(), 0, nindex, NumberTexts{buf, len, index, nindex}};
 
 		if ((err = walk(root, w)))
-			return status_of(err);
+			return w.wide_number ? FQ_SIMD_UNSUPPORTED : status_of(err);
 		*tokens = w.tokens;
 		*ntokens = w.n;
 		return FQ_SIMD_OK;

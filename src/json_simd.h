@@ -34,6 +34,9 @@ typedef enum FqSimdStatus
 								 * (numbers beyond double range, lone
 								 * surrogates, deep nesting), so the caller
 								 * asks PostgreSQL for the verdict */
+	FQ_SIMD_UNSUPPORTED,		/* valid JSON that the tokens cannot carry
+								 * faithfully: a number numeric might not
+								 * hold; the caller asks PostgreSQL */
 	FQ_SIMD_NOMEM,				/* allocation failed */
 	FQ_SIMD_INTERNAL			/* anything else, including a C++ exception */
 } FqSimdStatus;
@@ -89,8 +92,11 @@ typedef struct FqSimdToken
  * are unescaped (and may contain NUL bytes from \u0000).  A container's
  * start token knows where the container ends, so a reader steps over a
  * value without looking into it.  Anything simdjson does not accept,
- * trailing content included, is REJECTED.  The tokens live in the parser
- * until its next call.
+ * trailing content included, is REJECTED.  A number longer than 1000
+ * characters or with an exponent of more than three digits is UNSUPPORTED:
+ * jsonb_in converts every number, even one a later duplicate key replaces,
+ * and numeric refuses some of those (1e-400000), so PostgreSQL must judge
+ * the document.  The tokens live in the parser until its next call.
  */
 extern FqSimdStatus fq_simd_tokenize(FqSimdParser *parser, const char *buf,
 									 size_t len, size_t capacity,

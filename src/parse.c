@@ -141,6 +141,7 @@ typedef struct TokenEncoder
 {
 	const FqSimdToken *tokens;
 	StringInfoData buf;
+	int			pairs_used;	/* of pair_stack, by the objects open */
 } TokenEncoder;
 
 /* One key/value pair of an object being encoded */
@@ -151,6 +152,15 @@ typedef struct TokenPair
 	int			order;			/* position in the document */
 	int			value;			/* token index of the value */
 } TokenPair;
+
+/*
+ * The pairs of the objects being encoded, innermost last: one stack for the
+ * whole recursion rather than an array in each frame, so that a deep
+ * document needs no more C stack than jsonb_in would.  Kept for the
+ * backend's life (grown, never shrunk), so a document costs no allocation.
+ */
+static TokenPair *pair_stack = NULL;
+static int	pair_stack_size = 0;
 
 static void encode_value(TokenEncoder *enc, int at, JEntry *header);
 
@@ -352,7 +362,7 @@ static void
 encode_object(TokenEncoder *enc, int at, JEntry *header)
 {
 	int			base = enc->buf.len;
-	TokenPair	small_pairs[16];
+	int			first = enc->pairs_used;
 	TokenPair  *pairs;
 	int			n;
 	int			unique;
@@ -369,7 +379,16 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 				 errmsg("number of jsonb object pairs exceeds the maximum allowed (%zu)",
 						JSONB_MAX_PAIRS)));
 	n = (int) enc->tokens[at].len;
-	pairs = n <= (int) lengthof(small_pairs) ? small_pairs : palloc(sizeof(TokenPair) * n);
+	if (first + n > pair_stack_size)
+	{
+		int			size = Max(first + n, Max(64, pair_stack_size * 2));
+
+		pair_stack = pair_stack ?
+			repalloc(pair_stack, sizeof(TokenPair) * size) :
+			MemoryContextAlloc(TopMemoryContext, sizeof(TokenPair) * size);
+		pair_stack_size = size;
+	}
+	pairs = pair_stack + first;
 	for (i = at + 1, k = 0; k < n; i = enc->tokens[i + 1].end + 1, k++)
 	{
 		check_string(enc->tokens[i].len);
@@ -385,6 +404,7 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 		if (pairs[k].key_len != pairs[unique - 1].key_len ||
 			memcmp(pairs[k].key, pairs[unique - 1].key, pairs[k].key_len) != 0)
 			pairs[unique++] = pairs[k];
+	enc->pairs_used = first + unique;
 
 	pad_to_int(&enc->buf, NULL);
 	head = unique | JB_FOBJECT;
@@ -406,15 +426,15 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 	{
 		JEntry		meta;
 
-		encode_value(enc, pairs[k].value, &meta);
+		/* the stack may move while a nested object grows it */
+		encode_value(enc, pair_stack[first + k].value, &meta);
 		totallen += JBE_OFFLENFLD(meta);
 		check_total(totallen, true);
 		if ((k + unique) % JB_OFFSET_STRIDE == 0)
 			meta = (meta & JENTRY_TYPEMASK) | totallen | JENTRY_HAS_OFF;
 		memcpy(enc->buf.data + jentries + (k + unique) * sizeof(JEntry), &meta, sizeof(JEntry));
 	}
-	if (pairs != small_pairs)
-		pfree(pairs);
+	enc->pairs_used = first;
 	totallen = enc->buf.len - base;
 	check_total(totallen, true);
 	*header = JENTRY_ISCONTAINER | totallen;
@@ -517,6 +537,7 @@ fq_tokens_value_to_jsonb(const FqSimdToken *tokens, int at)
 	JEntry		header;
 
 	enc.tokens = tokens;
+	enc.pairs_used = 0;
 	initStringInfo(&enc.buf);
 	reserve_bytes(&enc.buf, VARHDRSZ);
 	if (tokens[at].type != FQ_TOK_OBJECT_BEGIN && tokens[at].type != FQ_TOK_ARRAY_BEGIN)
