@@ -270,24 +270,19 @@ static void
 encode_array(TokenEncoder *enc, int at, JEntry *header, bool raw_scalar)
 {
 	int			base = enc->buf.len;
-	int			n = 0;
+	int			n;
 	int			i;
 	int			jentries;
 	int			totallen = 0;
 	uint32		head;
 
 	check_stack_depth();
-	if (raw_scalar)
-		n = 1;
-	else if (enc->tokens[at].len > JSONB_MAX_ELEMS)
-		n = PG_INT32_MAX;
-	else
-		n = (int) enc->tokens[at].len;
-	if ((Size) n > JSONB_MAX_ELEMS)
+	if (!raw_scalar && enc->tokens[at].len > JSONB_MAX_ELEMS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("number of jsonb array elements exceeds the maximum allowed (%zu)",
 						JSONB_MAX_ELEMS)));
+	n = raw_scalar ? 1 : (int) enc->tokens[at].len;
 
 	pad_to_int(&enc->buf, NULL);
 	head = n | JB_FARRAY | (raw_scalar ? JB_FSCALAR : 0);

@@ -273,22 +273,15 @@ free_local_plan(FqLocalPlan *lp)
 	hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
 }
 
-/* The one CachedPlanSource of a prepared statement, or NULL */
-static CachedPlanSource *
-plan_source_of(SPIPlanPtr plan)
-{
-	List	   *sources = SPI_plan_get_plan_sources(plan);
-
-	return list_length(sources) == 1 ? linitial(sources) : NULL;
-}
-
 /* How many custom plans PostgreSQL has built for a prepared statement */
 static int64
 custom_plans_of(SPIPlanPtr plan)
 {
-	CachedPlanSource *source = plan_source_of(plan);
+	List	   *sources = SPI_plan_get_plan_sources(plan);
 
-	return source ? source->num_custom_plans : 0;
+	if (list_length(sources) != 1)
+		return 0;
+	return ((CachedPlanSource *) linitial(sources))->num_custom_plans;
 }
 
 /*
