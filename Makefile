@@ -16,6 +16,7 @@ OBJS = \
 	src/filter.o \
 	src/order.o \
 	src/query.o \
+	src/shape.o \
 	src/stream.o \
 	src/scan.o \
 	src/callargs.o \
@@ -28,7 +29,7 @@ OBJS = \
 	src/jsonsource.o \
 	src/json_simd.o
 
-REGRESS      = is_json parse to_sql errors stream scan plancache projection callargs
+REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config

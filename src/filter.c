@@ -10,7 +10,16 @@
  *
  * Every value becomes a parameter; keys become quoted literals.  The text
  * written depends only on the filter's shape, so equal shapes give equal SQL
- * and can share a plan.  Predicates keep SQL's three-valued logic: a row
+ * and can share a plan.
+ *
+ * Each parameter records the filter value it comes from and how it was
+ * converted (FqParamSource), and fq_filter_param_value is the one place
+ * that converts.  shape.c relies on two rules to reuse a translation for a
+ * later call: a parameter's value depends only on its own filter value, and
+ * the SQL text depends on that value only through its structure (its kind,
+ * an array's length and its elements' kinds, an object's keys).  Every other
+ * filter value (a "type", isnull's true/false) may shape the SQL freely:
+ * shape.c only reuses a translation when those values are equal.  Predicates keep SQL's three-valued logic: a row
  * whose key is missing matches neither "eq" nor "neq", exactly as the
  * equivalent hand-written WHERE clause.
  *
@@ -102,6 +111,9 @@ typedef struct FilterContext
 {
 	FqQuery    *query;
 	StringInfo	sql;			/* = &query->sql */
+	/* the operator value being translated: its container and position */
+	const JsonbContainer *value_parent;
+	int			value_position;
 } FilterContext;
 
 static void translate_object(FilterContext *cx, JsonbContainer *object,
@@ -313,6 +325,103 @@ like_pattern(const JsonbValue *value, bool leading, bool trailing)
 }
 
 /*
+ * A non-negative integer of at most nine digits, as len_* takes it.
+ */
+static bool
+length_datum(const JsonbValue *value, Datum *result)
+{
+	char	   *digits;
+
+	if (value->type != jbvNumeric)
+		return false;
+	digits = fq_jsonb_value_text(value);
+	if (digits[0] == '\0' || strspn(digits, "0123456789") != strlen(digits) ||
+		strlen(digits) > 9)
+		return false;
+	*result = Int32GetDatum(atoi(digits));
+	return true;
+}
+
+/*
+ * An array of scalars as an array of elem_type.
+ */
+static Datum
+list_datum(const JsonbValue *value, Oid elem_type)
+{
+	JsonbContainer *array = value->val.binary.data;
+	int			n = JsonContainerSize(array);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		elems[i] = scalar_datum(getIthJsonbValueFromContainer(array, i), elem_type);
+	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_array(elems, n, elem_type,
+										   typlen, typbyval, typalign));
+}
+
+/*
+ * The value of a parameter from the filter value it comes from, converted
+ * as "source" says.  Returns false when a len_* value is not a non-negative
+ * integer (the caller reports it); the types' input functions raise their
+ * own errors.  The translator has checked the value's kind already.
+ */
+bool
+fq_filter_param_value(const FqParamSource *source, const JsonbValue *value,
+					  Datum *result)
+{
+	switch (source->conv)
+	{
+		case FQ_PARAM_SCALAR:
+			*result = scalar_datum(value, source->elem_type);
+			return true;
+		case FQ_PARAM_LIST:
+			*result = list_datum(value, source->elem_type);
+			return true;
+		case FQ_PARAM_CONTAINS:
+			*result = CStringGetTextDatum(like_pattern(value, true, true));
+			return true;
+		case FQ_PARAM_PREFIX:
+			*result = CStringGetTextDatum(like_pattern(value, false, true));
+			return true;
+		case FQ_PARAM_SUFFIX:
+			*result = CStringGetTextDatum(like_pattern(value, true, false));
+			return true;
+		case FQ_PARAM_JSONB:
+			*result = JsonbPGetDatum(JsonbValueToJsonb((JsonbValue *) value));
+			return true;
+		case FQ_PARAM_LENGTH:
+			return length_datum(value, result);
+		default:
+			elog(ERROR, "unexpected filter parameter conversion %d", (int) source->conv);
+	}
+	return false;				/* keep compiler quiet */
+}
+
+/*
+ * Appends the parameter made from the operator value being translated.
+ */
+static void
+append_value_param(FilterContext *cx, const Target *t, int opno,
+				   const JsonbValue *value, FqParamConv conv, Oid elem_type,
+				   Oid param_type)
+{
+	FqParamSource source;
+	Datum		datum;
+
+	source.conv = conv;
+	source.elem_type = elem_type;
+	source.parent = cx->value_parent;
+	source.position = cx->value_position;
+	if (!fq_filter_param_value(&source, value, &datum))
+		wrong_value(operators[opno].name, t, "a non-negative integer");
+	fq_query_append_param(cx->query, param_type, datum, &source);
+}
+
+/*
  * The comparison operators eq neq gt gte lt lte.
  */
 static void
@@ -328,7 +437,7 @@ emit_comparison(FilterContext *cx, const Target *t, int opno,
 
 	append_typed_target(cx, t, type, OidIsValid(cast));
 	appendStringInfo(cx->sql, " %s ", operators[opno].sql);
-	fq_query_append_param(cx->query, type, scalar_datum(value, type));
+	append_value_param(cx, t, opno, value, FQ_PARAM_SCALAR, type, type);
 }
 
 /*
@@ -343,10 +452,6 @@ emit_list(FilterContext *cx, const Target *t, int opno,
 	int			i;
 	Oid			type = cast;
 	Oid			arraytype;
-	Datum	   *elems;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
 
 	if (!is_container(value, false))
 		wrong_value(operators[opno].name, t, "an array");
@@ -380,18 +485,11 @@ emit_list(FilterContext *cx, const Target *t, int opno,
 				 errmsg("operator \"%s\" is not supported for type %s",
 						operators[opno].name, format_type_be(type))));
 
-	elems = palloc(sizeof(Datum) * Max(n, 1));
-	for (i = 0; i < n; i++)
-		elems[i] = scalar_datum(getIthJsonbValueFromContainer(array, i), type);
-	get_typlenbyvalalign(type, &typlen, &typbyval, &typalign);
-
 	if (operators[opno].op == OP_NIN)
 		appendStringInfoString(cx->sql, "NOT (");
 	append_typed_target(cx, t, type, OidIsValid(cast));
 	appendStringInfoString(cx->sql, " = ANY(");
-	fq_query_append_param(cx->query, arraytype,
-						  PointerGetDatum(construct_array(elems, n, type,
-														  typlen, typbyval, typalign)));
+	append_value_param(cx, t, opno, value, FQ_PARAM_LIST, type, arraytype);
 	appendStringInfoChar(cx->sql, ')');
 	if (operators[opno].op == OP_NIN)
 		appendStringInfoChar(cx->sql, ')');
@@ -404,33 +502,32 @@ emit_list(FilterContext *cx, const Target *t, int opno,
 static void
 emit_string(FilterContext *cx, const Target *t, int opno, const JsonbValue *value)
 {
-	FilterOp	op = operators[opno].op;
-	char	   *pattern;
+	FqParamConv conv;
 
 	if (value->type != jbvString)
 		wrong_value(operators[opno].name, t, "a string");
 
-	switch (op)
+	switch (operators[opno].op)
 	{
 		case OP_CONTAINS:
 		case OP_ICONTAINS:
-			pattern = like_pattern(value, true, true);
+			conv = FQ_PARAM_CONTAINS;
 			break;
 		case OP_STARTSWITH:
 		case OP_ISTARTSWITH:
-			pattern = like_pattern(value, false, true);
+			conv = FQ_PARAM_PREFIX;
 			break;
 		case OP_ENDSWITH:
 		case OP_IENDSWITH:
-			pattern = like_pattern(value, true, false);
+			conv = FQ_PARAM_SUFFIX;
 			break;
 		default:				/* like ilike regex iregex: the user's pattern */
-			pattern = pnstrdup(value->val.string.val, value->val.string.len);
+			conv = FQ_PARAM_SCALAR;
 			break;
 	}
 	append_text_target(cx, t, true);
 	appendStringInfo(cx->sql, " %s ", operators[opno].sql);
-	fq_query_append_param(cx->query, TEXTOID, CStringGetTextDatum(pattern));
+	append_value_param(cx, t, opno, value, conv, TEXTOID, TEXTOID);
 }
 
 /*
@@ -446,21 +543,15 @@ emit_jsonb(FilterContext *cx, const Target *t, int opno, const JsonbValue *value
 	{
 		case OP_ARRAY_CONTAINS:
 		case OP_ARRAY_CONTAINED_BY:
-			{
-				Jsonb	   *jb;
-
-				if (value->type == jbvNull)
-					wrong_value(name, t, "a JSON value other than null");
-				jb = JsonbValueToJsonb((JsonbValue *) value);
-				append_jsonb_target(cx, t, name);
-				appendStringInfo(cx->sql, " %s ", operators[opno].sql);
-				fq_query_append_param(cx->query, JSONBOID, JsonbPGetDatum(jb));
-				break;
-			}
+			if (value->type == jbvNull)
+				wrong_value(name, t, "a JSON value other than null");
+			append_jsonb_target(cx, t, name);
+			appendStringInfo(cx->sql, " %s ", operators[opno].sql);
+			append_value_param(cx, t, opno, value, FQ_PARAM_JSONB, InvalidOid, JSONBOID);
+			break;
 		case OP_ARRAY_OVERLAPS:
 			{
 				JsonbContainer *array;
-				Datum	   *elems;
 				int			n;
 				int			i;
 
@@ -468,20 +559,13 @@ emit_jsonb(FilterContext *cx, const Target *t, int opno, const JsonbValue *value
 					wrong_value(name, t, "an array of strings");
 				array = value->val.binary.data;
 				n = JsonContainerSize(array);
-				elems = palloc(sizeof(Datum) * Max(n, 1));
 				for (i = 0; i < n; i++)
-				{
-					JsonbValue *elem = getIthJsonbValueFromContainer(array, i);
-
-					if (elem->type != jbvString)
+					if (getIthJsonbValueFromContainer(array, i)->type != jbvString)
 						wrong_value(name, t, "an array of strings");
-					elems[i] = scalar_datum(elem, TEXTOID);
-				}
 				append_jsonb_target(cx, t, name);
 				appendStringInfoString(cx->sql, " ?| ");
-				fq_query_append_param(cx->query, TEXTARRAYOID,
-									  PointerGetDatum(construct_array(elems, n, TEXTOID,
-																	  -1, false, TYPALIGN_INT)));
+				append_value_param(cx, t, opno, value, FQ_PARAM_LIST, TEXTOID,
+								   TEXTARRAYOID);
 				break;
 			}
 		case OP_HAS_KEY:
@@ -489,7 +573,7 @@ emit_jsonb(FilterContext *cx, const Target *t, int opno, const JsonbValue *value
 				wrong_value(name, t, "a string");
 			append_jsonb_target(cx, t, name);
 			appendStringInfoString(cx->sql, " ? ");
-			fq_query_append_param(cx->query, TEXTOID, scalar_datum(value, TEXTOID));
+			append_value_param(cx, t, opno, value, FQ_PARAM_SCALAR, TEXTOID, TEXTOID);
 			break;
 		default:
 			{
@@ -498,22 +582,15 @@ emit_jsonb(FilterContext *cx, const Target *t, int opno, const JsonbValue *value
 				 * JSON null, a missing key) does not match rather than
 				 * aborting the query as jsonb_array_length would.
 				 */
-				char	   *digits;
-				int32		len;
-
 				if (value->type != jbvNumeric)
 					wrong_value(name, t, "a non-negative integer");
-				digits = fq_jsonb_value_text(value);
-				if (digits[0] == '\0' || strspn(digits, "0123456789") != strlen(digits) ||
-					strlen(digits) > 9)
-					wrong_value(name, t, "a non-negative integer");
-				len = atoi(digits);
 				appendStringInfoString(cx->sql, "jsonb_array_length(CASE jsonb_typeof(");
 				append_jsonb_target(cx, t, name);
 				appendStringInfoString(cx->sql, ") WHEN 'array' THEN ");
 				append_jsonb_target(cx, t, name);
 				appendStringInfo(cx->sql, " END) %s ", operators[opno].sql);
-				fq_query_append_param(cx->query, INT4OID, Int32GetDatum(len));
+				append_value_param(cx, t, opno, value, FQ_PARAM_LENGTH, InvalidOid,
+								   INT4OID);
 				break;
 			}
 	}
@@ -534,6 +611,7 @@ translate_operators(FilterContext *cx, const Target *t, JsonbContainer *object)
 	JsonbValue	v;
 	JsonbIteratorToken tok;
 	int			count = 0;
+	int			position = -1;
 
 	found = getKeyJsonValueFromContainer(object, "type", 4, &typeval);
 	if (found)
@@ -548,8 +626,11 @@ translate_operators(FilterContext *cx, const Target *t, JsonbContainer *object)
 			continue;
 		tok = JsonbIteratorNext(&it, &v, true);
 		Assert(tok == WJB_VALUE);
+		position++;
 		if (key_is(&k, "type"))
 			continue;
+		cx->value_parent = object;
+		cx->value_position = position;
 
 		opno = find_operator(k.val.string.val, k.val.string.len);
 		if (opno < 0)

@@ -84,6 +84,7 @@
 
 #include "fraiseql.h"
 #include "plancache.h"
+#include "shape.h"
 
 PG_FUNCTION_INFO_V1(fraiseql_plan_cache);
 PG_FUNCTION_INFO_V1(fraiseql_plan_cache_info);
@@ -505,6 +506,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	handle->custom_plans_before = 0;
 	handle->prepare_ms = 0;
 	handle->outcome = FQ_PLAN_OFF;
+	handle->translation_reused = query->translation_reused;
 	if (fq_plan_cache_size == 0)
 		return;
 
@@ -816,7 +818,7 @@ fraiseql_plan_cache_info(PG_FUNCTION_ARGS)
 
 /*
  * fraiseql.plan_cache_reset(): empties the shared cache and zeroes its
- * counters, and drops this backend's plans.  Other backends keep their
+ * counters, and drops this backend's plans and remembered translations.  Other backends keep their
  * prepared plans; their next call of a shape counts as a miss and enters
  * the shape again.
  */
@@ -837,5 +839,6 @@ fraiseql_plan_cache_reset(PG_FUNCTION_ARGS)
 	pg_atomic_write_u64(&shared->invalidations, 0);
 	LWLockRelease(shared->lock);
 	drop_local_plans();
+	fq_shape_reset();
 	PG_RETURN_VOID();
 }

@@ -31,6 +31,7 @@ typedef struct FqPlanHandle
 	uint32		generation;		/* of that slot when acquired */
 	int64		custom_plans_before;	/* to tell which kind of plan ran */
 	double		prepare_ms;		/* preparing (and generic planning) in this call */
+	bool		translation_reused; /* the statement came from the shape memo */
 } FqPlanHandle;
 
 extern int	fq_plan_cache_size;

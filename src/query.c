@@ -39,6 +39,7 @@
 #include "plancache.h"
 #include "portability/instr_time.h"
 #include "query.h"
+#include "shape.h"
 
 PG_FUNCTION_INFO_V1(fraiseql_to_sql);
 PG_FUNCTION_INFO_V1(fraiseql_count);
@@ -61,13 +62,18 @@ static const struct
 	{"uuid", UUIDOID},
 };
 
+static void translate_query(FqQuery *query, const FqSource *source,
+							   FqQueryKind kind, const FqQueryArgs *args);
+
 #define CAST_TYPE_HINT "Valid types are text, numeric, bigint, integer, boolean, date, timestamptz, timestamp and uuid."
 
 /*
- * Appends "$n::type" and records the parameter.
+ * Appends "$n::type" and records the parameter and where its value came
+ * from.
  */
 void
-fq_query_append_param(FqQuery *query, Oid type, Datum value)
+fq_query_append_param(FqQuery *query, Oid type, Datum value,
+					  const FqParamSource *source)
 {
 	if (query->nparams == query->maxparams)
 	{
@@ -76,6 +82,8 @@ fq_query_append_param(FqQuery *query, Oid type, Datum value)
 									  sizeof(Oid) * query->maxparams);
 		query->param_values = repalloc(query->param_values,
 									   sizeof(Datum) * query->maxparams);
+		query->param_sources = repalloc(query->param_sources,
+										sizeof(FqParamSource) * query->maxparams);
 	}
 	if (query->nparams >= 65535)
 		ereport(ERROR,
@@ -83,6 +91,7 @@ fq_query_append_param(FqQuery *query, Oid type, Datum value)
 				 errmsg("filter needs more than 65535 parameters")));
 	query->param_types[query->nparams] = type;
 	query->param_values[query->nparams] = value;
+	query->param_sources[query->nparams] = *source;
 	query->nparams++;
 	appendStringInfo(&query->sql, "$%d::%s", query->nparams, fq_type_name(type));
 }
@@ -289,18 +298,44 @@ check_limit(const FqQueryArgs *args)
 				 errmsg("OFFSET must not be negative")));
 }
 
+/*
+ * Builds the statement for a call: the remembered translation of its shape
+ * when this backend has one (shape.c), else a fresh translation, which is
+ * then remembered.
+ */
 void
 fq_query_build(FqQuery *query, const FqSource *source, FqQueryKind kind,
 			   const FqQueryArgs *args)
 {
+	FqShapeCall shape;
+
+	check_limit(args);
+
+	if (fq_shape_lookup(&shape, query, source, kind, args))
+		return;
+
+	translate_query(query, source, kind, args);
+	fq_shape_remember(&shape, query);
+}
+
+/*
+ * Translates the call's arguments into the statement.
+ */
+static void
+translate_query(FqQuery *query, const FqSource *source, FqQueryKind kind,
+				   const FqQueryArgs *args)
+{
+	FqParamSource limit_source = {FQ_PARAM_LIMIT};
+	FqParamSource offset_source = {FQ_PARAM_OFFSET};
+
 	query->source = source;
 	initStringInfo(&query->sql);
 	query->nparams = 0;
 	query->maxparams = 8;
 	query->param_types = palloc(sizeof(Oid) * query->maxparams);
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
-
-	check_limit(args);
+	query->param_sources = palloc(sizeof(FqParamSource) * query->maxparams);
+	query->translation_reused = false;
 
 	appendStringInfo(&query->sql, "SELECT %s FROM %s",
 					 kind == FQ_QUERY_COUNT ? "count(*)" : "data",
@@ -317,12 +352,14 @@ fq_query_build(FqQuery *query, const FqSource *source, FqQueryKind kind,
 	if (args->has_limit)
 	{
 		appendStringInfoString(&query->sql, " LIMIT ");
-		fq_query_append_param(query, INT8OID, Int64GetDatum(args->limit));
+		fq_query_append_param(query, INT8OID, Int64GetDatum(args->limit),
+							  &limit_source);
 	}
 	if (args->has_offset)
 	{
 		appendStringInfoString(&query->sql, " OFFSET ");
-		fq_query_append_param(query, INT8OID, Int64GetDatum(args->offset));
+		fq_query_append_param(query, INT8OID, Int64GetDatum(args->offset),
+							  &offset_source);
 	}
 }
 

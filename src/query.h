@@ -18,6 +18,33 @@
 
 #include "source.h"
 
+/*
+ * How a parameter's value is made from the call's arguments.  The
+ * translator records one per parameter, so that a later call of the same
+ * shape computes its values the same way without translating (shape.c).
+ */
+typedef enum FqParamConv
+{
+	FQ_PARAM_LIMIT,				/* the limit argument */
+	FQ_PARAM_OFFSET,			/* the offset argument */
+	FQ_PARAM_SCALAR,			/* a JSON scalar as elem_type */
+	FQ_PARAM_LIST,				/* an array of scalars as elem_type[] */
+	FQ_PARAM_CONTAINS,			/* a string as the LIKE pattern %s% */
+	FQ_PARAM_PREFIX,			/* ... as s% */
+	FQ_PARAM_SUFFIX,			/* ... as %s */
+	FQ_PARAM_JSONB,				/* any JSON value as jsonb */
+	FQ_PARAM_LENGTH				/* a non-negative integer as integer */
+} FqParamConv;
+
+typedef struct FqParamSource
+{
+	FqParamConv conv;
+	Oid			elem_type;		/* SCALAR, LIST */
+	/* the filter value it comes from: its container and position there */
+	const JsonbContainer *parent;
+	int			position;
+} FqParamSource;
+
 typedef struct FqQuery
 {
 	const FqSource *source;
@@ -26,6 +53,8 @@ typedef struct FqQuery
 	int			maxparams;
 	Oid		   *param_types;
 	Datum	   *param_values;	/* never NULL: a NULL value is a shape */
+	FqParamSource *param_sources;	/* where each value came from */
+	bool		translation_reused; /* the shape's translation was remembered */
 } FqQuery;
 
 /* What the statement returns */
@@ -53,7 +82,8 @@ extern void fq_query_build(FqQuery *query, const FqSource *source,
 						   FqQueryKind kind, const FqQueryArgs *args);
 
 /* helpers for filter.c and order.c */
-extern void fq_query_append_param(FqQuery *query, Oid type, Datum value);
+extern void fq_query_append_param(FqQuery *query, Oid type, Datum value,
+								  const FqParamSource *source);
 extern const char *fq_type_name(Oid typid);
 extern void fq_check_field_name(const char *name, int len);
 extern char *fq_storage_key(const char *name, int len);

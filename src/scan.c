@@ -65,6 +65,7 @@ typedef struct FqScanState
 	Oid			last_relid;
 	int			last_chunk_size;
 	FqPlanOutcome last_outcome;
+	bool		last_translation_reused;
 	int64		chunks;
 	int64		rows;
 	Size		peak_chunk_bytes;
@@ -299,6 +300,7 @@ start_stream(FqScanState *state)
 		state->last_relid = state->cursor->source_relid;
 		state->last_chunk_size = state->cursor->chunk_size;
 		state->last_outcome = state->cursor->plan.outcome;
+		state->last_translation_reused = state->cursor->plan.translation_reused;
 	}
 	state->ordinal = 0;
 	state->starts++;
@@ -468,6 +470,8 @@ explain_stream_scan(CustomScanState *node, List *ancestors, ExplainState *es)
 							   (int64) ((peak + 1023) / 1024), es);
 		ExplainPropertyText("Plan Cache",
 							fq_plancache_outcome_name(state->last_outcome), es);
+		ExplainPropertyText("Translation",
+							state->last_translation_reused ? "reused" : "new", es);
 	}
 
 	if (es->analyze && es->verbose && state->inner_plan)

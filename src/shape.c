@@ -1,0 +1,660 @@
+/*-------------------------------------------------------------------------
+ *
+ * shape.c
+ *	  The shape memo: a backend-local map from a call's shape to the
+ *	  translation it got, so that a call whose shape was seen before is not
+ *	  translated again (SPEC section 8).
+ *
+ * A call's shape is everything its statement's text depends on except the
+ * values that become parameters.  fq_shape_lookup walks the filter once and
+ * writes its structure -- containers, their sizes, object keys, and each
+ * value's kind (string, number, boolean, null) -- into a signature; the
+ * values themselves are left out.  The memo is keyed by a hash of that
+ * signature together with the source, its definition's version and quoted
+ * name, the data column's type, the order_by argument (byte for byte), which
+ * of limit and offset are given, the statement kind and the two GUCs the
+ * translator reads (snake_case_keys, max_filter_depth); a lookup compares
+ * all of them, not just the hash.
+ *
+ * The translator records for each parameter the filter value it came from
+ * and how it was converted (query.h, FqParamSource).  When a translation is
+ * remembered, every scalar of the filter that is *not* inside a parameter's
+ * value is a literal of the shape: a "type" cast, isnull's true or false.
+ * The translator may have let those shape the SQL, so the translation is
+ * reused only for a call whose literals are equal, byte for byte.  Values
+ * inside a parameter's value reach the statement only through that
+ * parameter (filter.c's header states the rule the translator keeps), so a
+ * hit converts the new call's values with the same function the translator
+ * used (fq_filter_param_value) and takes the SQL text as it is.  A shape
+ * whose literals differ (isnull true and false) has one variant per set of
+ * literals, at most MAX_VARIANTS.
+ *
+ * A translation also depends on the catalog: the source's columns and
+ * name, and for a column of a user-defined type that type's name.  A
+ * relcache invalidation of a source drops its shapes (ALTER TABLE, RENAME
+ * COLUMN, CREATE OR REPLACE VIEW, on a standby too, where the invalidation
+ * arrives with WAL replay); a change to any type or schema drops the shapes
+ * whose parameters have user-defined types.  The version and quoted name
+ * are compared on every lookup as well.
+ *
+ * The memo holds at most fraiseql.plan_cache_size shapes, dropping the
+ * least recently used; with the plan cache off (0) it is off too.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/transam.h"
+#include "common/hashfn.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+#include "fraiseql.h"
+#include "filter.h"
+#include "plancache.h"
+#include "shape.h"
+
+/* Filters larger than this are translated on every call */
+#define MAX_NODES		256
+#define MAX_PARAMS		64
+#define MAX_VARIANTS	8
+
+/* One value of the filter, numbered in walk order (depth first) */
+typedef struct FqShapeNode
+{
+	const JsonbContainer *parent;	/* the container holding it */
+	int			position;		/* its position there */
+	int			end;			/* the number of the first node after its subtree */
+	JsonbValue	value;			/* scalar, or jbvBinary for a container */
+} FqShapeNode;
+
+/* How a remembered translation computes one parameter */
+typedef struct ShapeParam
+{
+	FqParamConv conv;
+	Oid			elem_type;
+	Oid			type;			/* the parameter's type */
+	int			node;			/* the filter value, or -1 for limit/offset */
+} ShapeParam;
+
+/* A scalar of the filter that the translation was made with */
+typedef struct ShapeLiteral
+{
+	int			node;
+	int			len;
+	int			offset;			/* into the variant's literal bytes */
+} ShapeLiteral;
+
+/* One translation of a shape: a single allocation */
+typedef struct ShapeVariant
+{
+	struct ShapeVariant *next;
+	int			sql_len;
+	char	   *sql;
+	int			nparams;
+	ShapeParam *params;
+	int			nliterals;
+	ShapeLiteral *literals;
+	char	   *literal_bytes;
+} ShapeVariant;
+
+typedef struct ShapeEntry
+{
+	uint64		hash;			/* hash key */
+	Oid			relid;
+	uint64		version;
+	Oid			data_type;
+	FqQueryKind kind;
+	bool		has_limit;
+	bool		has_offset;
+	bool		snake_case_keys;
+	int			max_filter_depth;
+	bool		user_types;		/* some parameter has a user-defined type */
+	char	   *qualified_name;
+	int			signature_len;
+	char	   *signature;
+	int			order_len;		/* -1 without order_by */
+	char	   *order_by;
+	int			nvariants;
+	ShapeVariant *variants;		/* most recently remembered first */
+	uint64		last_used;
+} ShapeEntry;
+
+static MemoryContext memo_context = NULL;
+static HTAB *memo = NULL;
+static uint64 memo_clock = 0;
+static bool callbacks_registered = false;
+
+static void
+free_entry(ShapeEntry *entry)
+{
+	ShapeVariant *v = entry->variants;
+	uint64		hash = entry->hash;
+
+	while (v)
+	{
+		ShapeVariant *next = v->next;
+
+		pfree(v);
+		v = next;
+	}
+	pfree(entry->qualified_name);
+	pfree(entry->signature);
+	if (entry->order_by)
+		pfree(entry->order_by);
+	hash_search(memo, &hash, HASH_REMOVE, NULL);
+}
+
+/*
+ * Drops the shapes of one relation, every shape (InvalidOid), or the shapes
+ * whose parameters have user-defined types.
+ */
+static void
+drop_entries(Oid relid, bool user_types_only)
+{
+	HASH_SEQ_STATUS seq;
+	ShapeEntry *entry;
+
+	if (memo == NULL)
+		return;
+	hash_seq_init(&seq, memo);
+	while ((entry = hash_seq_search(&seq)) != NULL)
+	{
+		if (user_types_only ? entry->user_types :
+			(!OidIsValid(relid) || entry->relid == relid))
+			free_entry(entry);
+	}
+}
+
+static void
+memo_relcache_callback(Datum arg, Oid relid)
+{
+	drop_entries(relid, false);
+}
+
+static void
+memo_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	drop_entries(InvalidOid, true);
+}
+
+static void
+init_memo(void)
+{
+	HASHCTL		info;
+
+	if (!callbacks_registered)
+	{
+		CacheRegisterRelcacheCallback(memo_relcache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(TYPEOID, memo_syscache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(NAMESPACEOID, memo_syscache_callback, (Datum) 0);
+		callbacks_registered = true;
+	}
+	memo_context = AllocSetContextCreate(CacheMemoryContext, "fraiseql shape memo",
+										 ALLOCSET_DEFAULT_SIZES);
+	memset(&info, 0, sizeof(info));
+	info.keysize = sizeof(uint64);
+	info.entrysize = sizeof(ShapeEntry);
+	info.hcxt = memo_context;
+	memo = hash_create("fraiseql shape memo", 256, &info,
+					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/*
+ * Forgets every shape: fraiseql.plan_cache_reset().
+ */
+void
+fq_shape_reset(void)
+{
+	if (memo == NULL)
+		return;
+	hash_destroy(memo);
+	MemoryContextDelete(memo_context);
+	memo = NULL;
+	memo_context = NULL;
+}
+
+static void
+append_uint32(StringInfo buf, uint32 n)
+{
+	appendBinaryStringInfo(buf, (const char *) &n, sizeof(n));
+}
+
+static bool walk_container(FqShapeCall *call, const JsonbContainer *container);
+
+/*
+ * Numbers one value and writes its kind into the signature; a container
+ * is walked in turn.  False when the filter has too many values.
+ */
+static bool
+walk_value(FqShapeCall *call, const JsonbContainer *parent, int position,
+		   const JsonbValue *value)
+{
+	int			n = call->nnodes;
+	FqShapeNode *node;
+
+	if (n == call->maxnodes)
+	{
+		if (n == MAX_NODES)
+			return false;
+		call->maxnodes = Min(n * 2, MAX_NODES);
+		call->nodes = repalloc(call->nodes, sizeof(FqShapeNode) * call->maxnodes);
+	}
+	call->nnodes++;
+	node = &call->nodes[n];
+	node->parent = parent;
+	node->position = position;
+	node->value = *value;
+	if (value->type == jbvBinary)
+	{
+		if (!walk_container(call, value->val.binary.data))
+			return false;
+	}
+	else
+		appendStringInfoChar(&call->signature, "znsb"[value->type == jbvNull ? 0 :
+													  value->type == jbvNumeric ? 1 :
+													  value->type == jbvString ? 2 : 3]);
+	call->nodes[n].end = call->nnodes;
+	return true;
+}
+
+static bool
+walk_container(FqShapeCall *call, const JsonbContainer *container)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			position = 0;
+
+	check_stack_depth();
+	appendStringInfoChar(&call->signature,
+						 JsonContainerIsObject(container) ? 'O' : 'A');
+	append_uint32(&call->signature, JsonContainerSize(container));
+
+	it = JsonbIteratorInit((JsonbContainer *) container);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			append_uint32(&call->signature, v.val.string.len);
+			appendBinaryStringInfo(&call->signature, v.val.string.val,
+								   v.val.string.len);
+		}
+		else if (tok == WJB_VALUE || tok == WJB_ELEM)
+		{
+			if (!walk_value(call, container, position++, &v))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The bytes a literal is compared by */
+static const char *
+literal_bytes(const JsonbValue *value, int *len)
+{
+	switch (value->type)
+	{
+		case jbvString:
+			*len = value->val.string.len;
+			return value->val.string.val;
+		case jbvNumeric:
+			*len = VARSIZE_ANY(value->val.numeric);
+			return (const char *) value->val.numeric;
+		case jbvBool:
+			*len = 1;
+			return value->val.boolean ? "t" : "f";
+		default:
+			*len = 0;
+			return "";
+	}
+}
+
+static bool
+entry_matches(const ShapeEntry *entry, const FqShapeCall *call)
+{
+	const FqQueryArgs *args = call->args;
+	int			order_len = args->order_by ? (int) VARSIZE(args->order_by) : -1;
+
+	return entry->relid == call->source->relid &&
+		entry->version == call->source->version &&
+		entry->data_type == call->source->data_type &&
+		entry->kind == call->kind &&
+		entry->has_limit == args->has_limit &&
+		entry->has_offset == args->has_offset &&
+		entry->snake_case_keys == fq_snake_case_keys &&
+		entry->max_filter_depth == fq_max_filter_depth &&
+		strcmp(entry->qualified_name, call->source->qualified_name) == 0 &&
+		entry->signature_len == call->signature.len &&
+		memcmp(entry->signature, call->signature.data, call->signature.len) == 0 &&
+		entry->order_len == order_len &&
+		(order_len < 0 || memcmp(entry->order_by, args->order_by, order_len) == 0);
+}
+
+static bool
+literals_match(const ShapeVariant *variant, const FqShapeCall *call)
+{
+	int			i;
+
+	for (i = 0; i < variant->nliterals; i++)
+	{
+		const ShapeLiteral *lit = &variant->literals[i];
+		int			len;
+		const char *bytes = literal_bytes(&call->nodes[lit->node].value, &len);
+
+		if (len != lit->len ||
+			memcmp(bytes, variant->literal_bytes + lit->offset, len) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Fills the query from a remembered translation and this call's values.
+ * False if a value does not convert; the caller then translates, which
+ * reports it.
+ */
+static bool
+reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *query)
+{
+	int			nparams = variant->nparams;
+	ShapeParam *params;
+	int			i;
+
+	/*
+	 * Copy first: converting a value may read the catalog, and an
+	 * invalidation arriving then would free the variant.
+	 */
+	params = palloc(sizeof(ShapeParam) * Max(nparams, 1));
+	memcpy(params, variant->params, sizeof(ShapeParam) * nparams);
+	query->source = call->source;
+	initStringInfo(&query->sql);
+	appendBinaryStringInfo(&query->sql, variant->sql, variant->sql_len);
+	query->nparams = nparams;
+	query->maxparams = Max(nparams, 1);
+	query->param_types = palloc(sizeof(Oid) * query->maxparams);
+	query->param_values = palloc(sizeof(Datum) * query->maxparams);
+	query->param_sources = NULL;	/* only a translation needs them */
+	query->translation_reused = true;
+
+	for (i = 0; i < nparams; i++)
+	{
+		ShapeParam *p = &params[i];
+
+		query->param_types[i] = p->type;
+		if (p->conv == FQ_PARAM_LIMIT)
+			query->param_values[i] = Int64GetDatum(call->args->limit);
+		else if (p->conv == FQ_PARAM_OFFSET)
+			query->param_values[i] = Int64GetDatum(call->args->offset);
+		else
+		{
+			FqParamSource source;
+
+			source.conv = p->conv;
+			source.elem_type = p->elem_type;
+			source.parent = NULL;
+			source.position = 0;
+			if (!fq_filter_param_value(&source, &call->nodes[p->node].value,
+									   &query->param_values[i]))
+				return false;
+		}
+	}
+	pfree(params);
+	return true;
+}
+
+/*
+ * Looks the call's shape up.  On a hit fills the query and returns true.
+ * Otherwise the caller translates and hands the result to
+ * fq_shape_remember with the same "call".
+ */
+bool
+fq_shape_lookup(FqShapeCall *call, FqQuery *query, const FqSource *source,
+				FqQueryKind kind, const FqQueryArgs *args)
+{
+	ShapeEntry *entry;
+	ShapeVariant *variant;
+	uint64		hash;
+
+	call->usable = false;
+	if (fq_plan_cache_size == 0)
+		return false;
+	/* a filter that is not an object is the translator's error to raise */
+	if (args->filter && !JB_ROOT_IS_OBJECT(args->filter))
+		return false;
+
+	call->source = source;
+	call->kind = kind;
+	call->args = args;
+	call->nnodes = 0;
+	call->maxnodes = 0;
+	call->nodes = NULL;
+	initStringInfo(&call->signature);
+	if (args->filter)
+	{
+		call->maxnodes = 16;
+		call->nodes = palloc(sizeof(FqShapeNode) * call->maxnodes);
+		if (!walk_container(call, &args->filter->root))
+			return false;
+	}
+	else
+		appendStringInfoChar(&call->signature, '-');
+	call->usable = true;
+
+	hash = hash_bytes_extended((const unsigned char *) call->signature.data,
+							   call->signature.len, source->relid);
+	if (args->order_by)
+		hash = hash_combine64(hash,
+							  hash_bytes_extended((const unsigned char *) args->order_by,
+												  VARSIZE(args->order_by), 0));
+	hash = hash_combine64(hash, source->version);
+	hash = hash_combine64(hash, (uint64) kind | (uint64) args->has_limit << 8 |
+						  (uint64) args->has_offset << 9 |
+						  (uint64) fq_snake_case_keys << 10 |
+						  (uint64) fq_max_filter_depth << 16);
+	call->hash = hash;
+
+	if (memo == NULL)
+		return false;
+	entry = hash_search(memo, &hash, HASH_FIND, NULL);
+	if (entry == NULL || !entry_matches(entry, call))
+		return false;
+	for (variant = entry->variants; variant; variant = variant->next)
+	{
+		if (literals_match(variant, call))
+		{
+			entry->last_used = ++memo_clock;
+			return reuse_variant(variant, call, query);
+		}
+	}
+	return false;
+}
+
+/* Which node a translator's parameter came from, or -1 */
+static int
+node_of(const FqShapeCall *call, const FqParamSource *source)
+{
+	int			i;
+
+	for (i = 0; i < call->nnodes; i++)
+		if (call->nodes[i].parent == source->parent &&
+			call->nodes[i].position == source->position)
+			return i;
+	return -1;
+}
+
+static void
+evict_least_recent(void)
+{
+	HASH_SEQ_STATUS seq;
+	ShapeEntry *entry;
+	ShapeEntry *oldest = NULL;
+
+	hash_seq_init(&seq, memo);
+	while ((entry = hash_seq_search(&seq)) != NULL)
+		if (oldest == NULL || entry->last_used < oldest->last_used)
+			oldest = entry;
+	if (oldest)
+		free_entry(oldest);
+}
+
+/*
+ * Remembers a fresh translation of the call's shape.
+ */
+void
+fq_shape_remember(FqShapeCall *call, const FqQuery *query)
+{
+	ShapeParam *params;
+	bool	   *in_param;
+	int			nliterals = 0;
+	Size		bytes_len = 0;
+	bool		user_types = false;
+	Size		size;
+	ShapeVariant *variant;
+	ShapeEntry *entry;
+	bool		found;
+	char	   *p;
+	int			i;
+	int			j;
+
+	if (!call->usable || query->nparams > MAX_PARAMS)
+		return;
+
+	/* each parameter's node; the scalars outside them are the literals */
+	params = palloc(sizeof(ShapeParam) * Max(query->nparams, 1));
+	in_param = palloc0(sizeof(bool) * Max(call->nnodes, 1));
+	for (i = 0; i < query->nparams; i++)
+	{
+		const FqParamSource *src = &query->param_sources[i];
+
+		params[i].conv = src->conv;
+		params[i].elem_type = src->elem_type;
+		params[i].type = query->param_types[i];
+		params[i].node = -1;
+		if (params[i].type >= FirstNormalObjectId)
+			user_types = true;
+		if (src->conv == FQ_PARAM_LIMIT || src->conv == FQ_PARAM_OFFSET)
+			continue;
+		params[i].node = node_of(call, src);
+		if (params[i].node < 0)
+			return;				/* not from this filter: cannot happen */
+		for (j = params[i].node; j < call->nodes[params[i].node].end; j++)
+			in_param[j] = true;
+	}
+	for (i = 0; i < call->nnodes; i++)
+	{
+		if (!in_param[i] && call->nodes[i].value.type != jbvBinary)
+		{
+			int			len;
+
+			(void) literal_bytes(&call->nodes[i].value, &len);
+			nliterals++;
+			bytes_len += len;
+		}
+	}
+
+	if (memo == NULL)
+		init_memo();
+
+	size = MAXALIGN(sizeof(ShapeVariant)) +
+		MAXALIGN(sizeof(ShapeParam) * query->nparams) +
+		MAXALIGN(sizeof(ShapeLiteral) * nliterals) +
+		query->sql.len + 1 + bytes_len;
+	variant = MemoryContextAlloc(memo_context, size);
+	p = (char *) variant + MAXALIGN(sizeof(ShapeVariant));
+	variant->params = (ShapeParam *) p;
+	p += MAXALIGN(sizeof(ShapeParam) * query->nparams);
+	variant->literals = (ShapeLiteral *) p;
+	p += MAXALIGN(sizeof(ShapeLiteral) * nliterals);
+	variant->sql = p;
+	p += query->sql.len + 1;
+	variant->literal_bytes = p;
+
+	variant->nparams = query->nparams;
+	memcpy(variant->params, params, sizeof(ShapeParam) * query->nparams);
+	variant->sql_len = query->sql.len;
+	memcpy(variant->sql, query->sql.data, query->sql.len + 1);
+	variant->nliterals = 0;
+	bytes_len = 0;
+	for (i = 0; i < call->nnodes; i++)
+	{
+		if (!in_param[i] && call->nodes[i].value.type != jbvBinary)
+		{
+			ShapeLiteral *lit = &variant->literals[variant->nliterals++];
+			const char *bytes = literal_bytes(&call->nodes[i].value, &lit->len);
+
+			lit->node = i;
+			lit->offset = bytes_len;
+			memcpy(variant->literal_bytes + bytes_len, bytes, lit->len);
+			bytes_len += lit->len;
+		}
+	}
+
+	entry = hash_search(memo, &call->hash, HASH_FIND, NULL);
+	if (entry && !entry_matches(entry, call))
+	{
+		/* a hash collision, or made before the source changed */
+		free_entry(entry);
+		entry = NULL;
+	}
+	if (entry == NULL)
+	{
+		const FqQueryArgs *args = call->args;
+		int			order_len = args->order_by ? (int) VARSIZE(args->order_by) : -1;
+		char	   *qualified_name;
+		char	   *signature;
+		char	   *order_by = NULL;
+
+		/* allocate first, so that running out of memory leaves no half entry */
+		qualified_name = MemoryContextStrdup(memo_context,
+											 call->source->qualified_name);
+		signature = MemoryContextAlloc(memo_context, call->signature.len);
+		memcpy(signature, call->signature.data, call->signature.len);
+		if (order_len >= 0)
+		{
+			order_by = MemoryContextAlloc(memo_context, order_len);
+			memcpy(order_by, args->order_by, order_len);
+		}
+		if (hash_get_num_entries(memo) >= fq_plan_cache_size)
+			evict_least_recent();
+		entry = hash_search(memo, &call->hash, HASH_ENTER, &found);
+		entry->relid = call->source->relid;
+		entry->version = call->source->version;
+		entry->data_type = call->source->data_type;
+		entry->kind = call->kind;
+		entry->has_limit = args->has_limit;
+		entry->has_offset = args->has_offset;
+		entry->snake_case_keys = fq_snake_case_keys;
+		entry->max_filter_depth = fq_max_filter_depth;
+		entry->user_types = false;
+		entry->qualified_name = qualified_name;
+		entry->signature_len = call->signature.len;
+		entry->signature = signature;
+		entry->order_len = order_len;
+		entry->order_by = order_by;
+		entry->nvariants = 0;
+		entry->variants = NULL;
+	}
+
+	/* at most MAX_VARIANTS: the oldest goes */
+	if (entry->nvariants == MAX_VARIANTS)
+	{
+		ShapeVariant **link = &entry->variants;
+
+		while ((*link)->next)
+			link = &(*link)->next;
+		pfree(*link);
+		*link = NULL;
+		entry->nvariants--;
+	}
+	variant->next = entry->variants;
+	entry->variants = variant;
+	entry->nvariants++;
+	entry->user_types |= user_types;
+	entry->last_used = ++memo_clock;
+}
