@@ -19,9 +19,11 @@
  * the SQL text depends on that value only through its structure (its kind,
  * an array's length and its elements' kinds, an object's keys).  Every other
  * filter value (a "type", isnull's true/false) may shape the SQL freely:
- * shape.c only reuses a translation when those values are equal.  Predicates keep SQL's three-valued logic: a row
- * whose key is missing matches neither "eq" nor "neq", exactly as the
- * equivalent hand-written WHERE clause.
+ * shape.c only reuses a translation when those values are equal.
+ *
+ * Predicates keep SQL's three-valued logic: a row whose key is missing
+ * matches neither "eq" nor "neq", exactly as the equivalent hand-written
+ * WHERE clause.
  *
  *-------------------------------------------------------------------------
  */
