@@ -8,18 +8,19 @@
  * holds no operator key is a nested object path.  A top-level field naming
  * a native column of the source filters that column, typed by the column.
  *
- * Every value becomes a parameter; keys become quoted literals.  The text
- * written depends only on the filter's shape, so equal shapes give equal SQL
- * and can share a plan.
+ * Every operand becomes a parameter; keys become quoted literals.  The
+ * text written depends only on the filter's shape -- its keys, the kinds of
+ * its operands, and the two values that are not operands, a "type" cast and
+ * isnull's true/false -- so equal shapes give equal SQL and share a plan.
  *
  * Each parameter records the filter value it comes from and how it was
  * converted (FqParamSource), and fq_filter_param_value is the one place
  * that converts.  shape.c relies on two rules to reuse a translation for a
  * later call: a parameter's value depends only on its own filter value, and
- * the SQL text depends on that value only through its structure (its kind,
- * an array's length and its elements' kinds, an object's keys).  Every other
- * filter value (a "type", isnull's true/false) may shape the SQL freely:
- * shape.c only reuses a translation when those values are equal.
+ * the SQL text depends on that value only through its kind (for an array of
+ * scalars, the set of its elements' kinds, never its length; for an object,
+ * its keys).  Any other filter value may shape the SQL freely: shape.c only
+ * reuses a translation when those values are equal.
  *
  * Predicates keep SQL's three-valued logic: a row whose key is missing
  * matches neither "eq" nor "neq", exactly as the equivalent hand-written

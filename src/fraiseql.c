@@ -19,6 +19,7 @@
 #include "fraiseql.h"
 #include "plancache.h"
 #include "scan.h"
+#include "shape.h"
 
 PG_MODULE_MAGIC;
 
@@ -67,6 +68,7 @@ _PG_init(void)
 	fq_scan_init();
 	fq_callargs_init();
 	fq_plancache_init();
+	fq_shape_init();
 
 	MarkGUCPrefixReserved("fraiseql");
 }

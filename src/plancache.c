@@ -818,9 +818,9 @@ fraiseql_plan_cache_info(PG_FUNCTION_ARGS)
 
 /*
  * fraiseql.plan_cache_reset(): empties the shared cache and zeroes its
- * counters, and drops this backend's plans and remembered translations.  Other backends keep their
- * prepared plans; their next call of a shape counts as a miss and enters
- * the shape again.
+ * counters, and drops this backend's plans and remembered translations.
+ * Other backends keep their prepared plans and translations; their next
+ * call of a shape counts as a miss and enters the shape again.
  */
 Datum
 fraiseql_plan_cache_reset(PG_FUNCTION_ARGS)

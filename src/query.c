@@ -63,7 +63,8 @@ static const struct
 };
 
 static void translate_query(FqQuery *query, const FqSource *source,
-							   FqQueryKind kind, const FqQueryArgs *args);
+							FqQueryKind kind, const FqQueryArgs *args);
+static const char *type_name(Oid typid, bool *qualified);
 
 #define CAST_TYPE_HINT "Valid types are text, numeric, bigint, integer, boolean, date, timestamptz, timestamp and uuid."
 
@@ -75,6 +76,8 @@ void
 fq_query_append_param(FqQuery *query, Oid type, Datum value,
 					  const FqParamSource *source)
 {
+	bool		qualified;
+
 	if (query->nparams == query->maxparams)
 	{
 		query->maxparams = query->maxparams * 2;
@@ -93,15 +96,18 @@ fq_query_append_param(FqQuery *query, Oid type, Datum value,
 	query->param_values[query->nparams] = value;
 	query->param_sources[query->nparams] = *source;
 	query->nparams++;
-	appendStringInfo(&query->sql, "$%d::%s", query->nparams, fq_type_name(type));
+	appendStringInfo(&query->sql, "$%d::%s", query->nparams,
+					 type_name(type, &qualified));
+	/* shape.c must forget the statement if that name changes */
+	query->qualified_types |= qualified;
 }
 
 /*
  * The name of a type as generated SQL spells it: built-in types unqualified
  * (pg_catalog is always searched first), others schema-qualified.
  */
-const char *
-fq_type_name(Oid typid)
+static const char *
+type_name(Oid typid, bool *qualified)
 {
 	HeapTuple	tup;
 	Oid			nsp;
@@ -112,8 +118,16 @@ fq_type_name(Oid typid)
 	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
 	ReleaseSysCache(tup);
 
-	return nsp == PG_CATALOG_NAMESPACE ? format_type_be(typid)
-		: format_type_be_qualified(typid);
+	*qualified = nsp != PG_CATALOG_NAMESPACE;
+	return *qualified ? format_type_be_qualified(typid) : format_type_be(typid);
+}
+
+const char *
+fq_type_name(Oid typid)
+{
+	bool		qualified;
+
+	return type_name(typid, &qualified);
 }
 
 /*
@@ -323,7 +337,7 @@ fq_query_build(FqQuery *query, const FqSource *source, FqQueryKind kind,
  */
 static void
 translate_query(FqQuery *query, const FqSource *source, FqQueryKind kind,
-				   const FqQueryArgs *args)
+				const FqQueryArgs *args)
 {
 	FqParamSource limit_source = {FQ_PARAM_LIMIT};
 	FqParamSource offset_source = {FQ_PARAM_OFFSET};
@@ -336,6 +350,7 @@ translate_query(FqQuery *query, const FqSource *source, FqQueryKind kind,
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
 	query->param_sources = palloc(sizeof(FqParamSource) * query->maxparams);
 	query->translation_reused = false;
+	query->qualified_types = false;
 
 	appendStringInfo(&query->sql, "SELECT %s FROM %s",
 					 kind == FQ_QUERY_COUNT ? "count(*)" : "data",

@@ -54,6 +54,7 @@ typedef struct FqQuery
 	Oid		   *param_types;
 	Datum	   *param_values;	/* never NULL: a NULL value is a shape */
 	FqParamSource *param_sources;	/* where each value came from */
+	bool		qualified_types;	/* a parameter's type is outside pg_catalog */
 	bool		translation_reused; /* the shape's translation was remembered */
 } FqQuery;
 

@@ -9,7 +9,9 @@
  * values that become parameters.  fq_shape_lookup walks the filter once and
  * writes its structure -- containers, their sizes, object keys, and each
  * value's kind (string, number, boolean, null) -- into a signature; the
- * values themselves are left out.  The memo is keyed by a hash of that
+ * values themselves are left out.  An array of scalars is written as the set
+ * of its elements' kinds, without its length: that is all the translator
+ * looks at in an "in" list, so lists of every length share one translation.  The memo is keyed by a hash of that
  * signature together with the source, its definition's version and quoted
  * name, the data column's type, the order_by argument (byte for byte), which
  * of limit and offset are given, the statement kind and the two GUCs the
@@ -27,15 +29,17 @@
  * hit converts the new call's values with the same function the translator
  * used (fq_filter_param_value) and takes the SQL text as it is.  A shape
  * whose literals differ (isnull true and false) has one variant per set of
- * literals, at most MAX_VARIANTS.
+ * literals, at most SHAPE_MAX_VARIANTS.
  *
  * A translation also depends on the catalog: the source's columns and
- * name, and for a column of a user-defined type that type's name.  A
- * relcache invalidation of a source drops its shapes (ALTER TABLE, RENAME
- * COLUMN, CREATE OR REPLACE VIEW, on a standby too, where the invalidation
- * arrives with WAL replay); a change to any type or schema drops the shapes
- * whose parameters have user-defined types.  The version and quoted name
- * are compared on every lookup as well.
+ * name, and for a column of a type outside pg_catalog that type's
+ * schema-qualified name.  A relcache invalidation of a source drops its
+ * shapes (ALTER TABLE, RENAME COLUMN, CREATE OR REPLACE VIEW, on a standby
+ * too, where the invalidation arrives with WAL replay); a change to any type
+ * or schema drops the shapes whose parameters have such types.  The version
+ * and quoted name are compared on every lookup as well.  The callbacks are
+ * registered at load time, and a translation during which any invalidation
+ * arrived is not remembered: it may have read the catalog before the change.
  *
  * The memo holds at most fraiseql.plan_cache_size shapes, dropping the
  * least recently used; with the plan cache off (0) it is off too.
@@ -59,10 +63,12 @@
 #include "plancache.h"
 #include "shape.h"
 
-/* Filters larger than this are translated on every call */
-#define MAX_NODES		256
-#define MAX_PARAMS		64
-#define MAX_VARIANTS	8
+/* Calls whose filter or statement is larger are translated every time */
+#define SHAPE_MAX_NODES		256
+#define SHAPE_MAX_PARAMS	64
+#define SHAPE_MAX_SQL		3072	/* as the shared plan cache */
+/* Translations of one shape with different literals */
+#define SHAPE_MAX_VARIANTS	8
 
 /* One value of the filter, numbered in walk order (depth first) */
 typedef struct FqShapeNode
@@ -70,6 +76,7 @@ typedef struct FqShapeNode
 	const JsonbContainer *parent;	/* the container holding it */
 	int			position;		/* its position there */
 	int			end;			/* the number of the first node after its subtree */
+	bool		scalar_array;	/* an array of scalars: no nodes for them */
 	JsonbValue	value;			/* scalar, or jbvBinary for a container */
 } FqShapeNode;
 
@@ -114,7 +121,7 @@ typedef struct ShapeEntry
 	bool		has_offset;
 	bool		snake_case_keys;
 	int			max_filter_depth;
-	bool		user_types;		/* some parameter has a user-defined type */
+	bool		qualified_types;	/* some parameter's type is outside pg_catalog */
 	char	   *qualified_name;
 	int			signature_len;
 	char	   *signature;
@@ -128,7 +135,7 @@ typedef struct ShapeEntry
 static MemoryContext memo_context = NULL;
 static HTAB *memo = NULL;
 static uint64 memo_clock = 0;
-static bool callbacks_registered = false;
+static uint64 memo_invalidations = 0;	/* callbacks run so far */
 
 static void
 free_entry(ShapeEntry *entry)
@@ -152,10 +159,10 @@ free_entry(ShapeEntry *entry)
 
 /*
  * Drops the shapes of one relation, every shape (InvalidOid), or the shapes
- * whose parameters have user-defined types.
+ * whose parameters have types outside pg_catalog.
  */
 static void
-drop_entries(Oid relid, bool user_types_only)
+drop_entries(Oid relid, bool qualified_types_only)
 {
 	HASH_SEQ_STATUS seq;
 	ShapeEntry *entry;
@@ -165,7 +172,7 @@ drop_entries(Oid relid, bool user_types_only)
 	hash_seq_init(&seq, memo);
 	while ((entry = hash_seq_search(&seq)) != NULL)
 	{
-		if (user_types_only ? entry->user_types :
+		if (qualified_types_only ? entry->qualified_types :
 			(!OidIsValid(relid) || entry->relid == relid))
 			free_entry(entry);
 	}
@@ -174,13 +181,27 @@ drop_entries(Oid relid, bool user_types_only)
 static void
 memo_relcache_callback(Datum arg, Oid relid)
 {
+	memo_invalidations++;
 	drop_entries(relid, false);
 }
 
 static void
 memo_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
+	memo_invalidations++;
 	drop_entries(InvalidOid, true);
+}
+
+/*
+ * Registers the invalidation callbacks; called from _PG_init, so that they
+ * are in place before any translation is remembered.
+ */
+void
+fq_shape_init(void)
+{
+	CacheRegisterRelcacheCallback(memo_relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(TYPEOID, memo_syscache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, memo_syscache_callback, (Datum) 0);
 }
 
 static void
@@ -188,13 +209,6 @@ init_memo(void)
 {
 	HASHCTL		info;
 
-	if (!callbacks_registered)
-	{
-		CacheRegisterRelcacheCallback(memo_relcache_callback, (Datum) 0);
-		CacheRegisterSyscacheCallback(TYPEOID, memo_syscache_callback, (Datum) 0);
-		CacheRegisterSyscacheCallback(NAMESPACEOID, memo_syscache_callback, (Datum) 0);
-		callbacks_registered = true;
-	}
 	memo_context = AllocSetContextCreate(CacheMemoryContext, "fraiseql shape memo",
 										 ALLOCSET_DEFAULT_SIZES);
 	memset(&info, 0, sizeof(info));
@@ -213,8 +227,7 @@ fq_shape_reset(void)
 {
 	if (memo == NULL)
 		return;
-	hash_destroy(memo);
-	MemoryContextDelete(memo_context);
+	MemoryContextDelete(memo_context);	/* the hash table lives in it */
 	memo = NULL;
 	memo_context = NULL;
 }
@@ -227,9 +240,52 @@ append_uint32(StringInfo buf, uint32 n)
 
 static bool walk_container(FqShapeCall *call, const JsonbContainer *container);
 
+/* A scalar's kind: one bit each, so that a set of kinds fits a byte */
+static uint8
+kind_bit(const JsonbValue *value)
+{
+	switch (value->type)
+	{
+		case jbvNull:
+			return 1;
+		case jbvNumeric:
+			return 2;
+		case jbvString:
+			return 4;
+		case jbvBool:
+			return 8;
+		default:
+			return 0;			/* a container */
+	}
+}
+
+/*
+ * The kinds of an array's elements if all are scalars, else 0 (an empty
+ * array: the set 0x80, which no element has).
+ */
+static uint8
+scalar_array_kinds(const JsonbContainer *array)
+{
+	JsonbIterator *it = JsonbIteratorInit((JsonbContainer *) array);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	uint8		kinds = 0x80;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		if (kind_bit(&v) == 0)
+			return 0;
+		kinds |= kind_bit(&v);
+	}
+	return kinds;
+}
+
 /*
  * Numbers one value and writes its kind into the signature; a container
- * is walked in turn.  False when the filter has too many values.
+ * is walked in turn, but an array of scalars only gets the set of their
+ * kinds.  False when the filter has too many values.
  */
 static bool
 walk_value(FqShapeCall *call, const JsonbContainer *parent, int position,
@@ -237,12 +293,13 @@ walk_value(FqShapeCall *call, const JsonbContainer *parent, int position,
 {
 	int			n = call->nnodes;
 	FqShapeNode *node;
+	uint8		kinds = 0;
 
 	if (n == call->maxnodes)
 	{
-		if (n == MAX_NODES)
+		if (n == SHAPE_MAX_NODES)
 			return false;
-		call->maxnodes = Min(n * 2, MAX_NODES);
+		call->maxnodes = Min(n * 2, SHAPE_MAX_NODES);
 		call->nodes = repalloc(call->nodes, sizeof(FqShapeNode) * call->maxnodes);
 	}
 	call->nnodes++;
@@ -250,15 +307,18 @@ walk_value(FqShapeCall *call, const JsonbContainer *parent, int position,
 	node->parent = parent;
 	node->position = position;
 	node->value = *value;
-	if (value->type == jbvBinary)
+	node->scalar_array = false;
+	if (value->type != jbvBinary)
+		appendStringInfoChar(&call->signature, (char) kind_bit(value));
+	else if (JsonContainerIsArray(value->val.binary.data) &&
+			 (kinds = scalar_array_kinds(value->val.binary.data)) != 0)
 	{
-		if (!walk_container(call, value->val.binary.data))
-			return false;
+		node->scalar_array = true;
+		appendStringInfoChar(&call->signature, 'a');
+		appendStringInfoChar(&call->signature, (char) kinds);
 	}
-	else
-		appendStringInfoChar(&call->signature, "znsb"[value->type == jbvNull ? 0 :
-													  value->type == jbvNumeric ? 1 :
-													  value->type == jbvString ? 2 : 3]);
+	else if (!walk_container(call, value->val.binary.data))
+		return false;
 	call->nodes[n].end = call->nnodes;
 	return true;
 }
@@ -300,6 +360,9 @@ literal_bytes(const JsonbValue *value, int *len)
 {
 	switch (value->type)
 	{
+		case jbvBinary:			/* an array of scalars: its jsonb bytes */
+			*len = value->val.binary.len;
+			return (const char *) value->val.binary.data;
 		case jbvString:
 			*len = value->val.string.len;
 			return value->val.string.val;
@@ -381,6 +444,7 @@ reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *que
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
 	query->param_sources = NULL;	/* only a translation needs them */
 	query->translation_reused = true;
+	query->qualified_types = false;
 
 	for (i = 0; i < nparams; i++)
 	{
@@ -422,6 +486,7 @@ fq_shape_lookup(FqShapeCall *call, FqQuery *query, const FqSource *source,
 	uint64		hash;
 
 	call->usable = false;
+	call->invalidations = memo_invalidations;
 	if (fq_plan_cache_size == 0)
 		return false;
 	/* a filter that is not an object is the translator's error to raise */
@@ -503,6 +568,14 @@ evict_least_recent(void)
 		free_entry(oldest);
 }
 
+/* A value outside every parameter that the translation may depend on */
+static bool
+is_literal(const FqShapeCall *call, const bool *in_param, int i)
+{
+	return !in_param[i] && (call->nodes[i].value.type != jbvBinary ||
+							call->nodes[i].scalar_array);
+}
+
 /*
  * Remembers a fresh translation of the call's shape.
  */
@@ -513,7 +586,6 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	bool	   *in_param;
 	int			nliterals = 0;
 	Size		bytes_len = 0;
-	bool		user_types = false;
 	Size		size;
 	ShapeVariant *variant;
 	ShapeEntry *entry;
@@ -522,7 +594,13 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	int			i;
 	int			j;
 
-	if (!call->usable || query->nparams > MAX_PARAMS)
+	(void) found;
+
+	if (!call->usable || query->nparams > SHAPE_MAX_PARAMS ||
+		query->sql.len >= SHAPE_MAX_SQL)
+		return;
+	/* the translation may have read the catalog from before a change */
+	if (memo_invalidations != call->invalidations)
 		return;
 
 	/* each parameter's node; the scalars outside them are the literals */
@@ -536,11 +614,10 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		params[i].elem_type = src->elem_type;
 		params[i].type = query->param_types[i];
 		params[i].node = -1;
-		if (params[i].type >= FirstNormalObjectId)
-			user_types = true;
 		if (src->conv == FQ_PARAM_LIMIT || src->conv == FQ_PARAM_OFFSET)
 			continue;
 		params[i].node = node_of(call, src);
+		Assert(params[i].node >= 0);
 		if (params[i].node < 0)
 			return;				/* not from this filter: cannot happen */
 		for (j = params[i].node; j < call->nodes[params[i].node].end; j++)
@@ -548,7 +625,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	}
 	for (i = 0; i < call->nnodes; i++)
 	{
-		if (!in_param[i] && call->nodes[i].value.type != jbvBinary)
+		if (is_literal(call, in_param, i))
 		{
 			int			len;
 
@@ -583,7 +660,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	bytes_len = 0;
 	for (i = 0; i < call->nnodes; i++)
 	{
-		if (!in_param[i] && call->nodes[i].value.type != jbvBinary)
+		if (is_literal(call, in_param, i))
 		{
 			ShapeLiteral *lit = &variant->literals[variant->nliterals++];
 			const char *bytes = literal_bytes(&call->nodes[i].value, &lit->len);
@@ -623,6 +700,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		if (hash_get_num_entries(memo) >= fq_plan_cache_size)
 			evict_least_recent();
 		entry = hash_search(memo, &call->hash, HASH_ENTER, &found);
+		Assert(!found);
 		entry->relid = call->source->relid;
 		entry->version = call->source->version;
 		entry->data_type = call->source->data_type;
@@ -631,7 +709,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		entry->has_offset = args->has_offset;
 		entry->snake_case_keys = fq_snake_case_keys;
 		entry->max_filter_depth = fq_max_filter_depth;
-		entry->user_types = false;
+		entry->qualified_types = false;
 		entry->qualified_name = qualified_name;
 		entry->signature_len = call->signature.len;
 		entry->signature = signature;
@@ -641,8 +719,8 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		entry->variants = NULL;
 	}
 
-	/* at most MAX_VARIANTS: the oldest goes */
-	if (entry->nvariants == MAX_VARIANTS)
+	/* at most SHAPE_MAX_VARIANTS: the oldest goes */
+	if (entry->nvariants == SHAPE_MAX_VARIANTS)
 	{
 		ShapeVariant **link = &entry->variants;
 
@@ -655,6 +733,6 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	variant->next = entry->variants;
 	entry->variants = variant;
 	entry->nvariants++;
-	entry->user_types |= user_types;
+	entry->qualified_types |= query->qualified_types;
 	entry->last_used = ++memo_clock;
 }

@@ -21,6 +21,7 @@ struct FqShapeNode;
 typedef struct FqShapeCall
 {
 	bool		usable;			/* the call's shape can be remembered */
+	uint64		invalidations;	/* the memo's count when the call began */
 	uint64		hash;			/* of everything the translation depends on */
 	StringInfoData signature;	/* the filter's structure, values left out */
 	int			nnodes;
@@ -36,5 +37,6 @@ extern bool fq_shape_lookup(FqShapeCall *call, FqQuery *query,
 							const FqQueryArgs *args);
 extern void fq_shape_remember(FqShapeCall *call, const FqQuery *query);
 extern void fq_shape_reset(void);
+extern void fq_shape_init(void);
 
 #endif							/* FQ_SHAPE_H */
