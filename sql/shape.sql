@@ -125,6 +125,15 @@ SELECT translation('{"n": {"in": [1, 2]}}'), translation('{"n": {"in": [3, 4, 5]
 SET fraiseql.snake_case_keys = off;
 SELECT translation('{"n": {"eq": 2}}');
 RESET fraiseql.snake_case_keys;
+-- and so is quote_all_identifiers, though here only a column's quotes change
+CREATE SCHEMA "S q";
+CREATE TABLE "S q"."T q" (id integer, data jsonb);
+SELECT (fraiseql.to_sql('"S q"."T q"', '{"id": {"eq": 1}}')).sql;
+SET quote_all_identifiers = on;
+SELECT (fraiseql.to_sql('"S q"."T q"', '{"id": {"eq": 2}}')).sql;
+RESET quote_all_identifiers;
+DROP TABLE "S q"."T q";
+DROP SCHEMA "S q";
 
 -- DDL: a translation made before is not reused after its source changed.
 -- A renamed native column: "status" now names the data key instead.

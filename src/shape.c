@@ -11,12 +11,13 @@
  * value's kind (string, number, boolean, null) -- into a signature; the
  * values themselves are left out.  An array of scalars is written as the set
  * of its elements' kinds, without its length: that is all the translator
- * looks at in an "in" list, so lists of every length share one translation.  The memo is keyed by a hash of that
- * signature together with the source, its definition's version and quoted
- * name, the data column's type, the order_by argument (byte for byte), which
- * of limit and offset are given, the statement kind and the two GUCs the
- * translator reads (snake_case_keys, max_filter_depth); a lookup compares
- * all of them, not just the hash.
+ * looks at in an "in" list, so lists of every length share one translation.
+ * The memo is keyed by a hash of that signature together with the source,
+ * its definition's version and quoted name, the data column's type, the
+ * order_by argument (byte for byte), which of limit and offset are given,
+ * the statement kind and the GUCs the translator reads (snake_case_keys,
+ * max_filter_depth, and PostgreSQL's quote_all_identifiers, which changes
+ * how names are quoted); a lookup compares all of them, not just the hash.
  *
  * The translator records for each parameter the filter value it came from
  * and how it was converted (query.h, FqParamSource).  When a translation is
@@ -120,6 +121,7 @@ typedef struct ShapeEntry
 	bool		has_limit;
 	bool		has_offset;
 	bool		snake_case_keys;
+	bool		quote_all_identifiers;
 	int			max_filter_depth;
 	bool		qualified_types;	/* some parameter's type is outside pg_catalog */
 	char	   *qualified_name;
@@ -391,6 +393,7 @@ entry_matches(const ShapeEntry *entry, const FqShapeCall *call)
 		entry->has_limit == args->has_limit &&
 		entry->has_offset == args->has_offset &&
 		entry->snake_case_keys == fq_snake_case_keys &&
+		entry->quote_all_identifiers == quote_all_identifiers &&
 		entry->max_filter_depth == fq_max_filter_depth &&
 		strcmp(entry->qualified_name, call->source->qualified_name) == 0 &&
 		entry->signature_len == call->signature.len &&
@@ -521,6 +524,7 @@ fq_shape_lookup(FqShapeCall *call, FqQuery *query, const FqSource *source,
 	hash = hash_combine64(hash, (uint64) kind | (uint64) args->has_limit << 8 |
 						  (uint64) args->has_offset << 9 |
 						  (uint64) fq_snake_case_keys << 10 |
+						  (uint64) quote_all_identifiers << 11 |
 						  (uint64) fq_max_filter_depth << 16);
 	call->hash = hash;
 
@@ -708,6 +712,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		entry->has_limit = args->has_limit;
 		entry->has_offset = args->has_offset;
 		entry->snake_case_keys = fq_snake_case_keys;
+		entry->quote_all_identifiers = quote_all_identifiers;
 		entry->max_filter_depth = fq_max_filter_depth;
 		entry->qualified_types = false;
 		entry->qualified_name = qualified_name;
