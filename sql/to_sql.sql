@@ -107,3 +107,12 @@ SELECT (SELECT sql FROM show('{"rank": {"gt": 1}}'))
 SELECT * FROM show('{"status": {"eq": "x''); DROP TABLE tv_doc; --"}}');
 SELECT * FROM show('{"tags": {"has_key": "a''b"}}');
 SELECT sql FROM fraiseql.to_sql(NULL);
+-- parameters are written as to_json writes them: NaN and infinities as
+-- strings, a domain as its base type
+SELECT params FROM fraiseql.to_sql('tv_doc', '{"rank": {"eq": "NaN", "type": "numeric"}}');
+SELECT params FROM fraiseql.to_sql('tv_doc', '{"rank": {"in": ["-Infinity", "1.5"], "type": "numeric"}}');
+CREATE DOMAIN to_sql_small AS integer CHECK (VALUE < 100);
+CREATE TABLE tv_dom (id integer, n to_sql_small, data jsonb);
+SELECT sql, params FROM fraiseql.to_sql('tv_dom', '{"n": {"eq": 5}}');
+DROP TABLE tv_dom;
+DROP DOMAIN to_sql_small;

@@ -31,6 +31,7 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/syscache.h"
 
 #include "fraiseql.h"
@@ -396,12 +397,21 @@ append_param_json(StringInfo buf, Oid type, Datum value)
 	}
 	getTypeOutputInfo(type, &outfunc, &isvarlena);
 	out = OidOutputFunctionCall(outfunc, value);
+	/* a domain is written as its base type, as to_json does */
+	type = getBaseType(type);
 	switch (type)
 	{
+		case NUMERICOID:
+			/* NaN and the infinities are no JSON numbers: strings, as in to_json */
+			if (!numeric_is_nan(DatumGetNumeric(value)) &&
+				!numeric_is_inf(DatumGetNumeric(value)))
+				appendStringInfoString(buf, out);
+			else
+				escape_json(buf, out);
+			break;
 		case INT2OID:
 		case INT4OID:
 		case INT8OID:
-		case NUMERICOID:
 		case JSONBOID:
 		case JSONOID:
 			appendStringInfoString(buf, out);
