@@ -51,6 +51,7 @@
 
 #include "access/transam.h"
 #include "common/hashfn.h"
+#include "lib/ilist.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -131,12 +132,12 @@ typedef struct ShapeEntry
 	char	   *order_by;
 	int			nvariants;
 	ShapeVariant *variants;		/* most recently remembered first */
-	uint64		last_used;
+	dlist_node	lru_node;		/* in memo_lru, most recently used first */
 } ShapeEntry;
 
 static MemoryContext memo_context = NULL;
 static HTAB *memo = NULL;
-static uint64 memo_clock = 0;
+static dlist_head memo_lru = DLIST_STATIC_INIT(memo_lru);
 static uint64 memo_invalidations = 0;	/* callbacks run so far */
 
 static void
@@ -152,6 +153,7 @@ free_entry(ShapeEntry *entry)
 		pfree(v);
 		v = next;
 	}
+	dlist_delete(&entry->lru_node);
 	pfree(entry->qualified_name);
 	pfree(entry->signature);
 	if (entry->order_by)
@@ -230,6 +232,7 @@ fq_shape_reset(void)
 	if (memo == NULL)
 		return;
 	MemoryContextDelete(memo_context);	/* the hash table lives in it */
+	dlist_init(&memo_lru);
 	memo = NULL;
 	memo_context = NULL;
 }
@@ -537,7 +540,7 @@ fq_shape_lookup(FqShapeCall *call, FqQuery *query, const FqSource *source,
 	{
 		if (literals_match(variant, call))
 		{
-			entry->last_used = ++memo_clock;
+			dlist_move_head(&memo_lru, &entry->lru_node);
 			return reuse_variant(variant, call, query);
 		}
 	}
@@ -560,16 +563,8 @@ node_of(const FqShapeCall *call, const FqParamSource *source)
 static void
 evict_least_recent(void)
 {
-	HASH_SEQ_STATUS seq;
-	ShapeEntry *entry;
-	ShapeEntry *oldest = NULL;
-
-	hash_seq_init(&seq, memo);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-		if (oldest == NULL || entry->last_used < oldest->last_used)
-			oldest = entry;
-	if (oldest)
-		free_entry(oldest);
+	if (!dlist_is_empty(&memo_lru))
+		free_entry(dlist_container(ShapeEntry, lru_node, dlist_tail_node(&memo_lru)));
 }
 
 /* A value outside every parameter that the translation may depend on */
@@ -722,6 +717,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		entry->order_by = order_by;
 		entry->nvariants = 0;
 		entry->variants = NULL;
+		dlist_push_head(&memo_lru, &entry->lru_node);
 	}
 
 	/* at most SHAPE_MAX_VARIANTS: the oldest goes */
@@ -739,5 +735,5 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	entry->variants = variant;
 	entry->nvariants++;
 	entry->qualified_types |= query->qualified_types;
-	entry->last_used = ++memo_clock;
+	dlist_move_head(&memo_lru, &entry->lru_node);
 }
