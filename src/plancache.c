@@ -66,6 +66,7 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
+#include "lib/ilist.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/ipc.h"
@@ -169,7 +170,7 @@ typedef struct FqLocalPlan
 	char	   *sql;
 	SPIPlanPtr	plan;
 	int			options;		/* CURSOR_OPT_* it was prepared with */
-	uint64		last_used;
+	dlist_node	lru_node;		/* in local_lru, most recently used first */
 } FqLocalPlan;
 
 int			fq_plan_cache_size = 1000;
@@ -178,7 +179,7 @@ static FqPlanShared *shared = NULL;
 static HTAB *shared_index = NULL;
 
 static HTAB *local_plans = NULL;
-static uint64 local_clock = 0;
+static dlist_head local_lru = DLIST_STATIC_INIT(local_lru);
 static uint64 local_hits = 0;
 static uint64 local_misses = 0;
 
@@ -269,6 +270,7 @@ free_local_plan(FqLocalPlan *lp)
 {
 	uint64		sql_hash = lp->sql_hash;
 
+	dlist_delete(&lp->lru_node);
 	SPI_freeplan(lp->plan);
 	pfree(lp->sql);
 	hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
@@ -326,16 +328,9 @@ init_local_plans(void)
 static void
 evict_local_plan(void)
 {
-	HASH_SEQ_STATUS seq;
-	FqLocalPlan *lp;
-	FqLocalPlan *oldest = NULL;
-
-	hash_seq_init(&seq, local_plans);
-	while ((lp = hash_seq_search(&seq)) != NULL)
-		if (oldest == NULL || lp->last_used < oldest->last_used)
-			oldest = lp;
-	if (oldest)
-		free_local_plan(oldest);
+	if (!dlist_is_empty(&local_lru))
+		free_local_plan(dlist_container(FqLocalPlan, lru_node,
+										dlist_tail_node(&local_lru)));
 }
 
 static bool
@@ -550,6 +545,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	if (lp == NULL)
 	{
 		SPIPlanPtr	plan;
+		char	   *sql;
 		instr_time	start;
 		instr_time	prepared;
 
@@ -572,12 +568,14 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 		INSTR_TIME_SUBTRACT(prepared, start);
 		handle->prepare_ms = INSTR_TIME_GET_MILLISEC(prepared);
 
+		sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
 		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size)
 			evict_local_plan();
 		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
-		lp->sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
+		lp->sql = sql;
 		lp->plan = plan;
 		lp->options = options;
+		dlist_push_head(&local_lru, &lp->lru_node);
 
 		if (handle->slot >= 0)
 		{
@@ -593,7 +591,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 			LWLockRelease(shared->lock);
 		}
 	}
-	lp->last_used = ++local_clock;
+	dlist_move_head(&local_lru, &lp->lru_node);
 	handle->plan = lp->plan;
 	handle->custom_plans_before = custom_plans_of(lp->plan);
 	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
