@@ -62,6 +62,33 @@ END $$;
 SELECT call, decided, CASE WHEN call <= 10 THEN plans END AS plans, rows_ok
 FROM verdicts ORDER BY call;
 
+-- a custom-plan verdict is tried again after 1000 more calls.  A partial
+-- index only a custom plan can use (it needs the value) leaves the generic
+-- plan a sequential scan, so each trial ends with the verdict custom again.
+-- Each change of mode re-prepares the shape in this backend: prepared (1),
+-- trial (2), custom (3) by call 12; after 1000 custom calls the shape starts
+-- afresh (4), tries again (5) and is custom again (6) by call 1022 (whether a
+-- trial ends at its first generic call or after five).
+CREATE TABLE tv_part (id integer PRIMARY KEY, k integer, data jsonb);
+INSERT INTO tv_part SELECT i, CASE WHEN i % 100000 = 0 THEN 5 ELSE 0 END, '{}'
+FROM generate_series(1, 400000) i;
+CREATE INDEX ON tv_part (k) WHERE k = 5;
+ANALYZE tv_part;
+CREATE TABLE retrial (after_calls int, generic_plan bool, plans bigint, rows_ok bool);
+DO $$
+DECLARE
+  c bigint;
+BEGIN
+  FOR i IN 1..1022 LOOP
+    SELECT count(*) INTO c FROM fraiseql.stream('tv_part', '{"k": {"eq": 5}}');
+    IF i IN (12, 1005, 1022) THEN
+      INSERT INTO retrial SELECT i, generic_plan, plans, c = 4
+      FROM fraiseql.plan_cache WHERE source = 'tv_part'::regclass;
+    END IF;
+  END LOOP;
+END $$;
+SELECT * FROM retrial ORDER BY after_calls;
+
 -- eviction: one hot shape used between cold ones never used again, 24 more
 -- cold shapes than the cache holds
 SELECT fraiseql.plan_cache_reset();

@@ -40,8 +40,13 @@
  * FQ_TRIAL_ABORT times the custom mean (and than FQ_TRIAL_ABORT_MS) ends
  * the trial at once, so a bad generic plan runs a handful of times at most.
  * A generic verdict is withdrawn if, over later calls, its mean drifts above
- * twice the custom mean (data changed under it).  Later backends prepare
- * directly in the verdict's mode.
+ * twice the custom mean (data changed under it).  A custom verdict is not
+ * final either: after FQ_RETRIAL_CALLS more calls the shape starts afresh
+ * (five custom calls, then the trial), so a verdict reached under a passing
+ * load or on other data does not hold for good; a bad generic plan then
+ * costs one aborted trial call per FQ_RETRIAL_CALLS calls.  Each verdict
+ * starts its own counts.  Later backends prepare directly in the verdict's
+ * mode.
  *
  * Invalidation: an entry records the version of its source's definition
  * (source.c: the raw xmins of its pg_class row and view rule).  A call that
@@ -106,6 +111,8 @@ PG_FUNCTION_INFO_V1(fraiseql_plan_cache_reset);
 #define FQ_TRIAL_ABORT_MS	10.0	/* if it also took this long (ms): a hiccup
 									 * of a fast shape is no verdict */
 #define FQ_DRIFT_CALLS		100 /* generic calls before a drift check */
+#define FQ_RETRIAL_CALLS	1000	/* custom calls before a custom verdict
+									 * is put to the test again */
 
 typedef struct FqPlanKey
 {
@@ -303,6 +310,16 @@ drop_local_plans(void)
 		free_local_plan(lp);
 }
 
+/* Starts the counts of the calls a verdict is judged by */
+static void
+reset_plan_counts(FqPlanEntry *e)
+{
+	e->custom_calls = 0;
+	e->custom_time = 0;
+	e->generic_calls = 0;
+	e->generic_time = 0;
+}
+
 static void
 remove_shared_entry(FqPlanEntry *e)
 {
@@ -464,10 +481,7 @@ shared_lookup(FqQuery *query, uint64 sql_hash, FqPlanHandle *handle,
 	e->rows = 0;
 	e->plans = 0;
 	e->total_time = 0;
-	e->custom_calls = 0;
-	e->custom_time = 0;
-	e->generic_calls = 0;
-	e->generic_time = 0;
+	reset_plan_counts(e);
 	e->last_used = GetCurrentTimestamp();
 	idx = hash_search(shared_index, &key, HASH_ENTER, &found);
 	idx->slot = slot;
@@ -597,12 +611,9 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
 }
 
-/*
- * The next generic-plan verdict after a call that ran a custom plan or not
- * (see the file header).  Called with the entry's mutex held.
- */
+/* What the calls so far say, before the re-trial rule */
 static uint32
-next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
+judge(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
 {
 	double		custom_mean = e->custom_calls > 0 ?
 		e->custom_time / e->custom_calls : 0;
@@ -634,6 +645,25 @@ next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
 			break;
 	}
 	return verdict;
+}
+
+/*
+ * The next generic-plan verdict after a call that ran a custom plan or not
+ * (see the file header).  Called with the entry's mutex held.
+ */
+static uint32
+next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
+{
+	uint32		next = judge(e, verdict, custom, elapsed_ms);
+
+	if (next == GENERIC_NO && verdict != GENERIC_NO)
+		reset_plan_counts(e);	/* count the calls towards a re-trial */
+	else if (verdict == GENERIC_NO && e->custom_calls >= FQ_RETRIAL_CALLS)
+	{
+		reset_plan_counts(e);
+		next = GENERIC_UNKNOWN;
+	}
+	return next;
 }
 
 /*
