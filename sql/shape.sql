@@ -159,6 +159,14 @@ ALTER TYPE shape_mood RENAME TO shape_feeling;
 SELECT fraiseql.count('tv_shape', '{"mood": {"eq": "happy"}}'),
        (SELECT count(*) FROM tv_shape WHERE mood = 'happy') AS plain;
 SELECT (fraiseql.to_sql('tv_shape', '{"mood": {"eq": "happy"}}')).sql;
+-- another type created (a new table's row type) leaves the translation be;
+-- the type it names renamed again does not
+SELECT translation('{"mood": {"eq": "ok"}}'), translation('{"mood": {"eq": "sad"}}');
+CREATE TABLE shape_other (x integer);
+SELECT translation('{"mood": {"eq": "ok"}}');
+ALTER TYPE shape_feeling RENAME TO shape_mood;
+SELECT translation('{"mood": {"eq": "ok"}}');
+DROP TABLE shape_other;
 -- a view redefined with CREATE OR REPLACE VIEW
 CREATE VIEW v_shape AS SELECT id, data FROM tv_shape;
 SELECT fraiseql.count('v_shape', '{"id": {"lt": 10}}');
@@ -172,4 +180,4 @@ SELECT fraiseql.count('v_shape', '{"id": {"lt": 110}}'), fraiseql.count('v_shape
 DROP VIEW v_shape;
 DROP FUNCTION warm, fresh, warm_rows, translation;
 DROP TABLE pairs, tv_shape;
-DROP TYPE shape_feeling;
+DROP TYPE shape_mood;

@@ -65,7 +65,8 @@ static const struct
 
 static void translate_query(FqQuery *query, const FqSource *source,
 							FqQueryKind kind, const FqQueryArgs *args);
-static const char *type_name(Oid typid, bool *qualified);
+static const char *type_name(Oid typid, Oid *nsp);
+static void note_named_type(FqQuery *query, Oid typid, Oid nsp);
 
 #define CAST_TYPE_HINT "Valid types are text, numeric, bigint, integer, boolean, date, timestamptz, timestamp and uuid."
 
@@ -77,7 +78,7 @@ void
 fq_query_append_param(FqQuery *query, Oid type, Datum value,
 					  const FqParamSource *source)
 {
-	bool		qualified;
+	Oid			nsp;
 
 	if (query->nparams == query->maxparams)
 	{
@@ -98,9 +99,35 @@ fq_query_append_param(FqQuery *query, Oid type, Datum value,
 	query->param_sources[query->nparams] = *source;
 	query->nparams++;
 	appendStringInfo(&query->sql, "$%d::%s", query->nparams,
-					 type_name(type, &qualified));
-	/* shape.c must forget the statement if that name changes */
-	query->qualified_types |= qualified;
+					 type_name(type, &nsp));
+	if (nsp != PG_CATALOG_NAMESPACE)
+		note_named_type(query, type, nsp);
+}
+
+/*
+ * Records a type the statement names with its schema (see FqQuery).
+ */
+static void
+note_named_type(FqQuery *query, Oid typid, Oid nsp)
+{
+	uint32		type_hash = GetSysCacheHashValue1(TYPEOID, ObjectIdGetDatum(typid));
+	uint32		schema_hash = GetSysCacheHashValue1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+	int			i;
+
+	if (query->nnamed_types < 0)
+		return;
+	for (i = 0; i < query->nnamed_types; i++)
+		if (query->named_type_hashes[i] == type_hash &&
+			query->named_schema_hashes[i] == schema_hash)
+			return;
+	if (query->nnamed_types == FQ_MAX_NAMED_TYPES)
+	{
+		query->nnamed_types = -1;
+		return;
+	}
+	query->named_type_hashes[query->nnamed_types] = type_hash;
+	query->named_schema_hashes[query->nnamed_types] = schema_hash;
+	query->nnamed_types++;
 }
 
 /*
@@ -108,27 +135,26 @@ fq_query_append_param(FqQuery *query, Oid type, Datum value,
  * (pg_catalog is always searched first), others schema-qualified.
  */
 static const char *
-type_name(Oid typid, bool *qualified)
+type_name(Oid typid, Oid *nsp)
 {
 	HeapTuple	tup;
-	Oid			nsp;
 
 	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for type %u", typid);
-	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+	*nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
 	ReleaseSysCache(tup);
 
-	*qualified = nsp != PG_CATALOG_NAMESPACE;
-	return *qualified ? format_type_be_qualified(typid) : format_type_be(typid);
+	return *nsp == PG_CATALOG_NAMESPACE ? format_type_be(typid)
+		: format_type_be_qualified(typid);
 }
 
 const char *
 fq_type_name(Oid typid)
 {
-	bool		qualified;
+	Oid			nsp;
 
-	return type_name(typid, &qualified);
+	return type_name(typid, &nsp);
 }
 
 /*
@@ -351,7 +377,7 @@ translate_query(FqQuery *query, const FqSource *source, FqQueryKind kind,
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
 	query->param_sources = palloc(sizeof(FqParamSource) * query->maxparams);
 	query->translation_reused = false;
-	query->qualified_types = false;
+	query->nnamed_types = 0;
 
 	appendStringInfo(&query->sql, "SELECT %s FROM %s",
 					 kind == FQ_QUERY_COUNT ? "count(*)" : "data",

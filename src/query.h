@@ -45,6 +45,9 @@ typedef struct FqParamSource
 	int			position;
 } FqParamSource;
 
+/* Parameter types whose schema-qualified names a statement records */
+#define FQ_MAX_NAMED_TYPES 4
+
 typedef struct FqQuery
 {
 	const FqSource *source;
@@ -54,7 +57,15 @@ typedef struct FqQuery
 	Oid		   *param_types;
 	Datum	   *param_values;	/* never NULL: a NULL value is a shape */
 	FqParamSource *param_sources;	/* where each value came from */
-	bool		qualified_types;	/* a parameter's type is outside pg_catalog */
+	/*
+	 * Parameter types outside pg_catalog, which the SQL names with their
+	 * schema: the syscache hash values of each type and its schema, so that
+	 * shape.c can forget the statement when either is renamed.  -1: more
+	 * than FQ_MAX_NAMED_TYPES.
+	 */
+	int			nnamed_types;
+	uint32		named_type_hashes[FQ_MAX_NAMED_TYPES];
+	uint32		named_schema_hashes[FQ_MAX_NAMED_TYPES];
 	bool		translation_reused; /* the shape's translation was remembered */
 } FqQuery;
 

@@ -36,8 +36,10 @@
  * name, and for a column of a type outside pg_catalog that type's
  * schema-qualified name.  A relcache invalidation of a source drops its
  * shapes (ALTER TABLE, RENAME COLUMN, CREATE OR REPLACE VIEW, on a standby
- * too, where the invalidation arrives with WAL replay); a change to any type
- * or schema drops the shapes whose parameters have such types.  The version
+ * too, where the invalidation arrives with WAL replay); a change to a type
+ * or schema that a remembered statement names drops it (by the syscache
+ * hash values the translator recorded, so another session's CREATE TABLE
+ * does not).  The version
  * and quoted name are compared on every lookup as well.  The callbacks are
  * registered at load time, and a translation during which any invalidation
  * arrived is not remembered: it may have read the catalog before the change.
@@ -71,6 +73,8 @@
 #define SHAPE_MAX_SQL		3072	/* as the shared plan cache */
 /* Translations of one shape with different literals */
 #define SHAPE_MAX_VARIANTS	8
+/* Types named with their schema that a shape keeps track of */
+#define SHAPE_MAX_NAMED_TYPES	8
 
 /* One value of the filter, numbered in walk order (depth first) */
 typedef struct FqShapeNode
@@ -124,7 +128,10 @@ typedef struct ShapeEntry
 	bool		snake_case_keys;
 	bool		quote_all_identifiers;
 	int			max_filter_depth;
-	bool		qualified_types;	/* some parameter's type is outside pg_catalog */
+	/* parameter types named with their schema (FqQuery), over all variants */
+	int			nnamed_types;	/* -1: any type or schema change drops it */
+	uint32		named_type_hashes[SHAPE_MAX_NAMED_TYPES];
+	uint32		named_schema_hashes[SHAPE_MAX_NAMED_TYPES];
 	char	   *qualified_name;
 	int			signature_len;
 	char	   *signature;
@@ -161,39 +168,52 @@ free_entry(ShapeEntry *entry)
 	hash_search(memo, &hash, HASH_REMOVE, NULL);
 }
 
-/*
- * Drops the shapes of one relation, every shape (InvalidOid), or the shapes
- * whose parameters have types outside pg_catalog.
- */
-static void
-drop_entries(Oid relid, bool qualified_types_only)
+/* Does a change of this pg_type or pg_namespace row touch the shape? */
+static bool
+names_changed_type(const ShapeEntry *entry, int cacheid, uint32 hashvalue)
 {
-	HASH_SEQ_STATUS seq;
-	ShapeEntry *entry;
+	const uint32 *hashes = cacheid == TYPEOID ? entry->named_type_hashes
+		: entry->named_schema_hashes;
+	int			i;
 
-	if (memo == NULL)
-		return;
-	hash_seq_init(&seq, memo);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-	{
-		if (qualified_types_only ? entry->qualified_types :
-			(!OidIsValid(relid) || entry->relid == relid))
-			free_entry(entry);
-	}
+	if (entry->nnamed_types == 0)
+		return false;
+	if (entry->nnamed_types < 0 || hashvalue == 0)	/* 0: every row */
+		return true;
+	for (i = 0; i < entry->nnamed_types; i++)
+		if (hashes[i] == hashvalue)
+			return true;
+	return false;
 }
 
 static void
 memo_relcache_callback(Datum arg, Oid relid)
 {
+	HASH_SEQ_STATUS seq;
+	ShapeEntry *entry;
+
 	memo_invalidations++;
-	drop_entries(relid, false);
+	if (memo == NULL)
+		return;
+	hash_seq_init(&seq, memo);
+	while ((entry = hash_seq_search(&seq)) != NULL)
+		if (!OidIsValid(relid) || entry->relid == relid)
+			free_entry(entry);
 }
 
 static void
 memo_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
+	HASH_SEQ_STATUS seq;
+	ShapeEntry *entry;
+
 	memo_invalidations++;
-	drop_entries(InvalidOid, true);
+	if (memo == NULL)
+		return;
+	hash_seq_init(&seq, memo);
+	while ((entry = hash_seq_search(&seq)) != NULL)
+		if (names_changed_type(entry, cacheid, hashvalue))
+			free_entry(entry);
 }
 
 /*
@@ -450,7 +470,7 @@ reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *que
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
 	query->param_sources = NULL;	/* only a translation needs them */
 	query->translation_reused = true;
-	query->qualified_types = false;
+	query->nnamed_types = 0;
 
 	for (i = 0; i < nparams; i++)
 	{
@@ -565,6 +585,34 @@ evict_least_recent(void)
 {
 	if (!dlist_is_empty(&memo_lru))
 		free_entry(dlist_container(ShapeEntry, lru_node, dlist_tail_node(&memo_lru)));
+}
+
+/* Adds a translation's named types to its shape's */
+static void
+add_named_types(ShapeEntry *entry, const FqQuery *query)
+{
+	int			i;
+	int			j;
+
+	if (query->nnamed_types < 0)
+		entry->nnamed_types = -1;
+	for (i = 0; i < query->nnamed_types && entry->nnamed_types >= 0; i++)
+	{
+		for (j = 0; j < entry->nnamed_types; j++)
+			if (entry->named_type_hashes[j] == query->named_type_hashes[i] &&
+				entry->named_schema_hashes[j] == query->named_schema_hashes[i])
+				break;
+		if (j < entry->nnamed_types)
+			continue;
+		if (entry->nnamed_types == SHAPE_MAX_NAMED_TYPES)
+		{
+			entry->nnamed_types = -1;
+			break;
+		}
+		entry->named_type_hashes[entry->nnamed_types] = query->named_type_hashes[i];
+		entry->named_schema_hashes[entry->nnamed_types] = query->named_schema_hashes[i];
+		entry->nnamed_types++;
+	}
 }
 
 /* A value outside every parameter that the translation may depend on */
@@ -709,7 +757,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		entry->snake_case_keys = fq_snake_case_keys;
 		entry->quote_all_identifiers = quote_all_identifiers;
 		entry->max_filter_depth = fq_max_filter_depth;
-		entry->qualified_types = false;
+		entry->nnamed_types = 0;
 		entry->qualified_name = qualified_name;
 		entry->signature_len = call->signature.len;
 		entry->signature = signature;
@@ -734,6 +782,6 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	variant->next = entry->variants;
 	entry->variants = variant;
 	entry->nvariants++;
-	entry->qualified_types |= query->qualified_types;
+	add_named_types(entry, query);
 	dlist_move_head(&memo_lru, &entry->lru_node);
 }
