@@ -20,6 +20,7 @@
  */
 #include "postgres.h"
 
+#include "access/transam.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
@@ -100,7 +101,8 @@ fq_query_append_param(FqQuery *query, Oid type, Datum value,
 	query->nparams++;
 	appendStringInfo(&query->sql, "$%d::%s", query->nparams,
 					 type_name(type, &nsp));
-	if (nsp != PG_CATALOG_NAMESPACE)
+	/* any type but the built-in ones can be renamed, in pg_catalog too */
+	if (nsp != PG_CATALOG_NAMESPACE || type >= FirstGenbkiObjectId)
 		note_named_type(query, type, nsp);
 }
 

@@ -58,10 +58,10 @@ typedef struct FqQuery
 	Datum	   *param_values;	/* never NULL: a NULL value is a shape */
 	FqParamSource *param_sources;	/* where each value came from */
 	/*
-	 * Parameter types outside pg_catalog, which the SQL names with their
-	 * schema: the syscache hash values of each type and its schema, so that
-	 * shape.c can forget the statement when either is renamed.  -1: more
-	 * than FQ_MAX_NAMED_TYPES.
+	 * Parameter types other than the built-in ones, which the SQL names by a
+	 * name that can change: the syscache hash values of each type and its
+	 * schema, so that shape.c can forget the statement when either is
+	 * altered.  -1: more than FQ_MAX_NAMED_TYPES.
 	 */
 	int			nnamed_types;
 	uint32		named_type_hashes[FQ_MAX_NAMED_TYPES];
