@@ -186,8 +186,13 @@ names_changed_type(const ShapeEntry *entry, int cacheid, uint32 hashvalue)
 	return false;
 }
 
+/*
+ * Drops the shapes an invalidation touches: those of one relation (or all,
+ * InvalidOid) for a relcache invalidation (cacheid -1), or those naming a
+ * pg_type or pg_namespace row.
+ */
 static void
-memo_relcache_callback(Datum arg, Oid relid)
+drop_touched_shapes(Oid relid, int cacheid, uint32 hashvalue)
 {
 	HASH_SEQ_STATUS seq;
 	ShapeEntry *entry;
@@ -197,23 +202,21 @@ memo_relcache_callback(Datum arg, Oid relid)
 		return;
 	hash_seq_init(&seq, memo);
 	while ((entry = hash_seq_search(&seq)) != NULL)
-		if (!OidIsValid(relid) || entry->relid == relid)
+		if (cacheid < 0 ? (!OidIsValid(relid) || entry->relid == relid)
+			: names_changed_type(entry, cacheid, hashvalue))
 			free_entry(entry);
+}
+
+static void
+memo_relcache_callback(Datum arg, Oid relid)
+{
+	drop_touched_shapes(relid, -1, 0);
 }
 
 static void
 memo_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
-	HASH_SEQ_STATUS seq;
-	ShapeEntry *entry;
-
-	memo_invalidations++;
-	if (memo == NULL)
-		return;
-	hash_seq_init(&seq, memo);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-		if (names_changed_type(entry, cacheid, hashvalue))
-			free_entry(entry);
+	drop_touched_shapes(InvalidOid, cacheid, hashvalue);
 }
 
 /*
@@ -636,12 +639,10 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	Size		size;
 	ShapeVariant *variant;
 	ShapeEntry *entry;
-	bool		found;
+	bool		found PG_USED_FOR_ASSERTS_ONLY;
 	char	   *p;
 	int			i;
 	int			j;
-
-	(void) found;
 
 	if (!call->usable || query->nparams > SHAPE_MAX_PARAMS ||
 		query->sql.len >= SHAPE_MAX_SQL)
