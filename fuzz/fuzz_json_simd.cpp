@@ -5,15 +5,17 @@
  *	  AddressSanitizer and UndefinedBehaviorSanitizer (`make fuzz`; a short
  *	  smoke run is part of `make test`).
  *
- * Every input goes through fq_simd_validate, fq_simd_tokenize and
- * fq_simd_find_path (a few key paths) with one reused parser, as in a
- * backend, both with a buffer that has padding and one that has not.
- * Besides the sanitizers' checks, the harness aborts if a token stream
- * breaks the contract the C side relies on (balanced containers, keys
- * exactly where objects expect them, numbers that match JSON's grammar,
- * token text inside the parser's or the input's memory), or if a path
- * lookup on a document the tokenizer accepts differs from the answer read
- * off its tokens.
+ * Every input goes through fq_simd_validate (with and without padding),
+ * fq_simd_tokenize and fq_simd_find_path (a few key paths, with and without
+ * padding) with one reused parser, as in a backend.  Besides the
+ * sanitizers' checks, the harness aborts if the tokenizer and a reference
+ * parser written here (plain recursive descent, no simdjson) disagree on a
+ * verdict or a token, if validation accepts what the reference refuses, if
+ * a token stream breaks the contract the C side relies on (balanced
+ * containers, keys exactly where objects expect them, numbers that match
+ * JSON's grammar, token text inside live memory), or if a path lookup on a
+ * document the tokenizer accepts differs from the answer read off its
+ * tokens.
  *
  *-------------------------------------------------------------------------
  */
@@ -250,7 +252,7 @@ check_paths(const char *buf, size_t len, size_t capacity)
 			bool		have_reference = false;
 			Found		reference;
 
-			if (n > 0 && fq_simd_tokenize(parser, buf, len, capacity, &tokens, &ntokens) == FQ_SIMD_OK)
+			if (n > 0 && fq_simd_tokenize(parser, buf, len, &tokens, &ntokens) == FQ_SIMD_OK)
 			{
 				reference = lookup_in_tokens(tokens, path_keys + start, path_lens + start, n);
 				have_reference = true;
@@ -283,45 +285,363 @@ check_paths(const char *buf, size_t len, size_t capacity)
 		}
 }
 
-/* Is the root a number or literal?  (The tokenizer refuses some; parse() then asks PostgreSQL) */
-static bool
-root_is_atom(const char *buf, size_t len)
+/*
+ * A reference JSON parser, independent of simdjson and of json_simd.cpp:
+ * plain recursive descent over RFC 8259, UTF-8 checked byte by byte.  It
+ * makes the tokens fq_simd_tokenize should make (strings unescaped,
+ * numbers as written), so that the tokenizer's grammar, which works from
+ * simdjson's structural indexes, is checked against a second one both
+ * ways: what the reference refuses the tokenizer must refuse, what it
+ * accepts the tokenizer must accept, token for token.
+ */
+struct RefToken
 {
-	size_t		i = 0;
+	FqSimdTokenType type;
+	std::string text;
+	size_t		members;		/* containers */
+};
 
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
-		i++;
-	return i < len && (buf[i] == '-' || (buf[i] >= '0' && buf[i] <= '9') ||
-					   buf[i] == 't' || buf[i] == 'f' || buf[i] == 'n');
-}
+struct Reference
+{
+	const unsigned char *p;
+	const unsigned char *end;
+	std::vector<RefToken> tokens;
+	int			depth = 0;
+	bool		too_deep = false;	/* beyond the tokenizer's 1024 levels */
+	bool		unsupported = false;	/* a wide number, a string holding \u0000 */
+
+	void		ws()
+	{
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+	}
+
+	/* One UTF-8 character at p (not ASCII), appended to out */
+	bool		utf8(std::string &out)
+	{
+		unsigned char c = *p;
+		int			n;
+		uint32_t	cp;
+
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 2, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		if (end - p < n + 1)
+			return false;
+		for (int k = 1; k <= n; k++)
+		{
+			if ((p[k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+			(cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		out.append(reinterpret_cast<const char *>(p), n + 1);
+		p += n + 1;
+		return true;
+	}
+
+	bool		hex4(uint32_t &v)
+	{
+		v = 0;
+		if (end - p < 4)
+			return false;
+		for (int k = 0; k < 4; k++)
+		{
+			unsigned char c = p[k];
+
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= c - '0';
+			else if (c >= 'a' && c <= 'f')
+				v |= c - 'a' + 10;
+			else if (c >= 'A' && c <= 'F')
+				v |= c - 'A' + 10;
+			else
+				return false;
+		}
+		p += 4;
+		return true;
+	}
+
+	static void put_utf8(std::string &out, uint32_t cp)
+	{
+		if (cp < 0x80)
+			out += (char) cp;
+		else if (cp < 0x800)
+		{
+			out += (char) (0xC0 | (cp >> 6));
+			out += (char) (0x80 | (cp & 0x3F));
+		}
+		else if (cp < 0x10000)
+		{
+			out += (char) (0xE0 | (cp >> 12));
+			out += (char) (0x80 | ((cp >> 6) & 0x3F));
+			out += (char) (0x80 | (cp & 0x3F));
+		}
+		else
+		{
+			out += (char) (0xF0 | (cp >> 18));
+			out += (char) (0x80 | ((cp >> 12) & 0x3F));
+			out += (char) (0x80 | ((cp >> 6) & 0x3F));
+			out += (char) (0x80 | (cp & 0x3F));
+		}
+	}
+
+	bool		string(std::string &out)
+	{
+		p++;					/* the opening quote */
+		while (p < end && *p != '"')
+		{
+			if (*p < 0x20)
+				return false;
+			if (*p >= 0x80)
+			{
+				if (!utf8(out))
+					return false;
+				continue;
+			}
+			if (*p != '\\')
+			{
+				out += (char) *p++;
+				continue;
+			}
+			if (++p == end)
+				return false;
+			switch (*p++)
+			{
+				case '"': out += '"'; continue;
+				case '\\': out += '\\'; continue;
+				case '/': out += '/'; continue;
+				case 'b': out += '\b'; continue;
+				case 'f': out += '\f'; continue;
+				case 'n': out += '\n'; continue;
+				case 'r': out += '\r'; continue;
+				case 't': out += '\t'; continue;
+				case 'u': break;
+				default: return false;
+			}
+			uint32_t	cp;
+			uint32_t	lo;
+
+			if (!hex4(cp) || (cp >= 0xDC00 && cp <= 0xDFFF))
+				return false;
+			if (cp >= 0xD800 && cp <= 0xDBFF)
+			{
+				if (end - p < 2 || p[0] != '\\' || p[1] != 'u')
+					return false;
+				p += 2;
+				if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF)
+					return false;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			}
+			if (cp == 0)
+				unsupported = true;
+			put_utf8(out, cp);
+		}
+		if (p == end)
+			return false;
+		p++;					/* the closing quote */
+		return true;
+	}
+
+	bool		number()
+	{
+		const unsigned char *start = p;
+		auto		digits = [&]() {
+			const unsigned char *d = p;
+
+			while (p < end && *p >= '0' && *p <= '9')
+				p++;
+			return p > d;
+		};
+
+		if (p < end && *p == '-')
+			p++;
+		if (p < end && *p == '0')
+			p++;
+		else if (!digits())
+			return false;
+		if (p < end && *p == '.')
+		{
+			p++;
+			if (!digits())
+				return false;
+		}
+		if (p < end && (*p == 'e' || *p == 'E'))
+		{
+			const unsigned char *e = ++p;
+
+			if (p < end && (*p == '+' || *p == '-'))
+				p++, e++;
+			if (!digits())
+				return false;
+			if (p - e > 3)
+				unsupported = true;
+		}
+		if (p - start > 1000)
+			unsupported = true;
+		tokens.push_back({FQ_TOK_NUMBER, std::string(reinterpret_cast<const char *>(start), p - start), 0});
+		return true;
+	}
+
+	bool		literal(const char *word, FqSimdTokenType type)
+	{
+		size_t		n = std::strlen(word);
+
+		if ((size_t) (end - p) < n || std::memcmp(p, word, n) != 0)
+			return false;
+		p += n;
+		tokens.push_back({type, "", 0});
+		return true;
+	}
+
+	bool		value()
+	{
+		ws();
+		if (p == end)
+			return false;
+		switch (*p)
+		{
+			case '{':
+			case '[':
+				{
+					bool		object = *p == '{';
+					size_t		start = tokens.size();
+					size_t		members = 0;
+
+					if (++depth > 1024)
+						too_deep = true;
+					p++;
+					tokens.push_back({object ? FQ_TOK_OBJECT_BEGIN : FQ_TOK_ARRAY_BEGIN, "", 0});
+					ws();
+					if (p < end && *p == (object ? '}' : ']'))
+						p++;
+					else
+						for (;;)
+						{
+							if (object)
+							{
+								std::string key;
+
+								ws();
+								if (p == end || *p != '"' || !string(key))
+									return false;
+								tokens.push_back({FQ_TOK_KEY, key, 0});
+								ws();
+								if (p == end || *p++ != ':')
+									return false;
+							}
+							if (!value())
+								return false;
+							members++;
+							ws();
+							if (p == end)
+								return false;
+							if (*p == ',')
+							{
+								p++;
+								continue;
+							}
+							if (*p++ != (object ? '}' : ']'))
+								return false;
+							break;
+						}
+					tokens[start].members = members;
+					tokens.push_back({object ? FQ_TOK_OBJECT_END : FQ_TOK_ARRAY_END, "", 0});
+					depth--;
+					return true;
+				}
+			case '"':
+				{
+					std::string text;
+
+					if (!string(text))
+						return false;
+					tokens.push_back({FQ_TOK_STRING, text, 0});
+					return true;
+				}
+			case 't':
+				return literal("true", FQ_TOK_TRUE);
+			case 'f':
+				return literal("false", FQ_TOK_FALSE);
+			case 'n':
+				return literal("null", FQ_TOK_NULL);
+			default:
+				return number();
+		}
+	}
+
+	/* Is the whole text one JSON value? */
+	bool		document()
+	{
+		if (!value())
+			return false;
+		ws();
+		return p == end;
+	}
+};
 
 /*
- * fq_simd_validate gives the same verdict with and without padding, and
- * accepts nothing the tokenizer (a full walk of the DOM that checks every
- * value) refuses, but for a number or literal as the root, which the
- * tokenizer sometimes refuses, and a number numeric might not hold, which
- * the tokenizer leaves to PostgreSQL.  (The converse does not hold: validation
- * refuses numbers beyond double range, which PostgreSQL then judges.)
+ * The tokenizer against the reference: refused by the reference, refused
+ * by the tokenizer; accepted, the same tokens (or UNSUPPORTED for a wide
+ * number or \u0000, or REJECTED beyond 1024 levels).  And simdjson's DOM
+ * validation (is_json) accepts nothing the reference refuses, padded or
+ * not, with the same verdict both ways.
  */
 static void
-check_validate(const char *data, size_t size)
+check_against_reference(const char *data, size_t size)
 {
-	std::vector<char> padded(size + FQ_SIMD_PADDING);
+	Reference	ref{reinterpret_cast<const unsigned char *>(data),
+		reinterpret_cast<const unsigned char *>(data) + size};
+	bool		valid = ref.document();
 	const FqSimdToken *tokens;
 	size_t		ntokens;
+	FqSimdStatus status = fq_simd_tokenize(parser, data, size, &tokens, &ntokens);
+	std::vector<char> padded(size + FQ_SIMD_PADDING);
 	FqSimdStatus unpadded_status = fq_simd_validate(parser, data, size, size, nullptr);
 	FqSimdStatus padded_status;
-	FqSimdStatus token_status;
 
 	if (size > 0)
 		std::memcpy(padded.data(), data, size);
 	padded_status = fq_simd_validate(parser, padded.data(), size, padded.size(), nullptr);
-	token_status = fq_simd_tokenize(parser, data, size, size, &tokens, &ntokens);
 	if (unpadded_status != padded_status)
 		abort();
-	if (unpadded_status == FQ_SIMD_OK && token_status != FQ_SIMD_OK &&
-		token_status != FQ_SIMD_UNSUPPORTED && !root_is_atom(data, size))
+	if (unpadded_status == FQ_SIMD_OK && !valid)
 		abort();
+
+	if (!valid || ref.too_deep || ref.unsupported)
+	{
+		if (status == FQ_SIMD_OK)
+			abort();
+		if (valid && !ref.too_deep && status != FQ_SIMD_UNSUPPORTED)
+			abort();
+		return;
+	}
+	if (status != FQ_SIMD_OK || ntokens != ref.tokens.size())
+		abort();
+	for (size_t i = 0; i < ntokens; i++)
+	{
+		const FqSimdToken &t = tokens[i];
+		const RefToken &r = ref.tokens[i];
+
+		if (t.type != r.type)
+			abort();
+		if (t.type == FQ_TOK_OBJECT_BEGIN || t.type == FQ_TOK_ARRAY_BEGIN)
+		{
+			if (t.len != r.members)
+				abort();
+		}
+		else if (t.len != r.text.size() ||
+				 (t.len > 0 && std::memcmp(t.text, r.text.data(), t.len) != 0))
+			abort();
+	}
 }
 
 extern "C" int
@@ -334,16 +654,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (parser == nullptr && fq_simd_parser_create(&parser) != FQ_SIMD_OK)
 		abort();
 
-	/* unpadded: the wrapper must copy; padded: parsed in place */
-	check_validate((const char *) data, size);
-	if (fq_simd_tokenize(parser, (const char *) data, size, size, &tokens, &ntokens) == FQ_SIMD_OK)
+	check_against_reference((const char *) data, size);
+	if (fq_simd_tokenize(parser, (const char *) data, size, &tokens, &ntokens) == FQ_SIMD_OK)
 		check_tokens(tokens, ntokens);
-	check_paths((const char *) data, size, size);
 
+	/* lookups unpadded (the wrapper must copy) and padded (read in place) */
+	check_paths((const char *) data, size, size);
 	if (size > 0)
 		std::memcpy(padded.data(), data, size);
-	if (fq_simd_tokenize(parser, padded.data(), size, padded.size(), &tokens, &ntokens) == FQ_SIMD_OK)
-		check_tokens(tokens, ntokens);
 	check_paths(padded.data(), size, padded.size());
 	return 0;
 }

@@ -21,7 +21,14 @@ INSERT INTO corpus (t) VALUES
   ('NaN'), ('Infinity'), ('-Infinity'), ('tru'), ('nul'), ('falsey'), ('truex'), ('"abc'),
   ('"\x"'), ('"\u12"'), ('"\u12G4"'), (E'"a\nb"'), (E'"\t"'), (E'"\x01"'), ('{"a": 1} x'),
   ('[] []'), ('1 2'), ('{a: 1}'), ($$'a'$$), ('[1, 2'), ('{"a": [}'), ('"\'), ('//c'),
-  ('/* c */ 1'), ('{"a": 1}}'), ('[1]]'), (E'\u00a01'), ('0x10'), ('1_000');
+  ('/* c */ 1'), ('{"a": 1}}'), ('[1]]'), (E'\u00a01'), ('0x10'), ('1_000'),
+  -- where the tokenizer reads a value's end off the next structural character
+  (E'[true , false\t,null\n, 1 ,"x" ]'), (E'{"a" : "x" , "b":"y"\n}'), ('"abc"def'),
+  ('{"a": 1}{"b": 2}'), ('[1]x'), ('[1]"x"'), ('{"a": tru e}'), ('{"a": "b" "c"}'),
+  ('[1 ,]'), ('{"a" "b"}'), ('{"a": 1 "b": 2}'), (E'{"a\\": "\\\""}'),
+  -- keys already in jsonb's order, nearly, escaped, repeated
+  ('{"b": 1, "ab": 2, "abc": 3}'), ('{"ab": 1, "b": 2}'), ('{"b": 1, "c": 2, "a": 3}'),
+  ('{"\u0062": 1, "a": 2}'), ('{"a": 1, "b": 2, "b": 3}'), ('{"a": {"y": 1, "x": 2}, "b": [{"d": 1, "c": 2}]}');
 
 -- generated documents: nested objects and arrays of random scalars
 SELECT setseed(0.42);

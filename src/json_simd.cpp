@@ -9,6 +9,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <string_view>
@@ -31,9 +33,51 @@ struct FqSimdParser
 	simdjson::ondemand::parser ondemand;
 	std::vector<FqSimdToken> tokens;
 	std::vector<char> padded;	/* a copy of a document without padding */
+	std::vector<char> unescaped;	/* the tokens' unescaped strings */
 };
 
 using simdjson::ondemand::json_type;
+
+/* Builds whose memory checker would flag a read past the document */
+#if defined(__SANITIZE_ADDRESS__)
+#define FQ_CHECKED_MEMORY 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define FQ_CHECKED_MEMORY 1
+#endif
+#endif
+
+/*
+ * How many bytes from buf simdjson may read: the caller's capacity, or
+ * len + SIMDJSON_PADDING when the padding lies in the memory page that
+ * holds the document's last byte.  Memory is mapped and protected a whole
+ * page at a time, so those bytes are readable whoever owns them, and
+ * simdjson reads its padding without letting its content change a result
+ * (simdjson's doc/basics.md, "the page trick").  That spares most
+ * documents a copy into parser->padded: with 4 kB pages (the smallest any
+ * platform we build on uses) 63 in 64 end far enough from a page boundary.
+ * AddressSanitizer would report such a read, so sanitized builds (the
+ * fuzzer) always copy.
+ */
+static inline size_t
+readable_capacity(const char *buf, size_t len, size_t capacity)
+{
+	const size_t padding = simdjson::SIMDJSON_PADDING;
+
+	if (capacity >= len + padding)
+		return capacity;
+#ifndef FQ_CHECKED_MEMORY
+	if (len > 0)
+	{
+		const uintptr_t page = 4096;
+		uintptr_t	last = (uintptr_t) (buf + len - 1);
+
+		if (last / page == (last + padding) / page)
+			return len + padding;
+	}
+#endif
+	return capacity;
+}
 
 /* JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 static bool
@@ -105,153 +149,338 @@ trim_token(std::string_view s)
 	return s;
 }
 
+static inline bool
+is_json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /*
- * The numbers of a document as written, in document order.  The DOM keeps
- * only a number's value (a double loses digits that jsonb keeps), so the
- * text comes from stage 1's structural indexes: every value that is not a
- * string, container or literal starts at one of them, and ends where the
- * next one starts (less whitespace).
+ * Tokenizing from simdjson's stage 1.
+ *
+ * Stage 1 (SIMD) validates UTF-8, finds every string and refuses unescaped
+ * control characters in them and unclosed strings, and lists the structural
+ * indexes: the offsets of '{' '}' '[' ']' ':' ',', of each string's opening
+ * quote and of the first byte of every other scalar.  simdjson's stage 2
+ * would then copy every string into its own buffer and convert every
+ * number to a double, and a walk of its DOM would turn that into tokens;
+ * instead this one pass over the indexes checks JSON's grammar and writes
+ * the tokens itself, so a string without an escape is handed over in place
+ * (no copy) and a number as written.  parse() over 100k FraiseQL documents:
+ * 58 ms with simdjson's two stages and a walk of its DOM, 50 ms this way.
+ * (Validation alone, is_json, keeps simdjson's own stage 2: a grammar check
+ * of ours measured no faster than it.)
+ *
+ * A scalar's text ends where the next index starts, less whitespace: in
+ * valid JSON nothing else can stand between a value and the next
+ * structural character, and stage 1 makes any other byte there an index of
+ * its own (a "pseudo-structural"), which the grammar then refuses.  So a
+ * string's closing quote is the last byte before the next index but
+ * whitespace, "truex" is one scalar that is not "true", and "1 2" two.
+ *
+ * Acceptance must never be wider than PostgreSQL's: whatever this refuses,
+ * PostgreSQL judges.  So escapes are checked here as strictly as simdjson
+ * would (a lone surrogate is refused, PostgreSQL reports it), numbers
+ * follow JSON's grammar, and nesting deeper than simdjson's default
+ * maximum is refused.
  */
-struct NumberTexts
+struct Stage1Tokenizer
 {
 	const char *buf;
 	size_t		len;
-	const uint32_t *index;
-	size_t		n;
-	size_t		k = 0;
+	const uint32_t *index;		/* index[n] == len (stage 1's sentinel) */
+	uint32_t	n;
+	FqSimdToken *tokens;
+	uint32_t	ntokens = 0;
+	char	   *unescaped;		/* room for the unescaped strings */
+	bool		escapes;		/* does buf hold a backslash at all? */
+	bool		unsupported = false;	/* a numeric might not hold it, or a
+										 * string holds \u0000 */
 
-	bool		next(std::string_view &text)
+	void		add(FqSimdTokenType type, const char *text = nullptr, size_t tlen = 0)
 	{
-		for (; k < n; k++)
-		{
-			char		c = buf[index[k]];
+		FqSimdToken *t = &tokens[ntokens];
 
-			if (c == '-' || (c >= '0' && c <= '9'))
-			{
-				size_t		end = k + 1 < n ? index[k + 1] : len;
-
-				text = trim_token(std::string_view(buf + index[k], end - index[k]));
-				k++;
-				return valid_number(text);
-			}
-		}
-		return false;
+		t->type = type;
+		t->end = ntokens;
+		t->text = text;
+		t->len = tlen;
+		ntokens++;
 	}
+
+	/* The text of the scalar at index[i]: up to index[i + 1], less whitespace */
+	std::string_view scalar(uint32_t i) const
+	{
+		size_t		start = index[i];
+		size_t		end = index[i + 1];
+
+		while (end > start && is_json_space(buf[end - 1]))
+			end--;
+		return std::string_view(buf + start, end - start);
+	}
+
+	inline bool string(uint32_t i, FqSimdTokenType type);
+	simdjson::error_code run();
 };
 
-/*
- * Where walk() puts tokens: straight into the parser's token array, sized
- * before the walk.  Every token stands on a structural character of its own
- * ('{', '}', '[', ']', the opening quote of a key or string, the first byte
- * of any other scalar), so a document has no more tokens than stage 1 found
- * structural indexes.  (Building each token in a temporary and
- * push_back()ing it stalled on store forwarding: perf put a quarter of
- * parse()'s time on that copy.)
- */
-struct TokenWriter
+static inline int
+hex_value(char c)
 {
-	FqSimdToken *tokens;
-	uint32_t	n;
-	uint32_t	capacity;
-	NumberTexts numbers;
-	bool		wide_number = false;	/* one numeric might not hold */
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
-	bool		add(FqSimdTokenType type, const char *text = nullptr, size_t len = 0)
+/* Four hex digits at p (at least 4 bytes readable), or -1 */
+static inline int
+hex4(const char *p)
+{
+	int			v = 0;
+
+	for (int k = 0; k < 4; k++)
 	{
-		FqSimdToken *t;
+		int			d = hex_value(p[k]);
 
-		if (n == capacity)
-			return false;
-		t = &tokens[n];
-		t->type = type;
-		t->end = n;
-		t->text = text;
-		t->len = len;
-		n++;
+		if (d < 0)
+			return -1;
+		v = (v << 4) | d;
+	}
+	return v;
+}
+
+/*
+ * Unescapes [p, end) into out, which has room for end - p bytes (no escape
+ * grows: \uXXXX is 6 bytes for at most 3, a surrogate pair 12 for 4).
+ * Returns the length written, or -1 for an invalid escape.
+ */
+static ptrdiff_t
+unescape(const char *p, const char *end, char *out)
+{
+	char	   *o = out;
+
+	while (p < end)
+	{
+		const char *bs = static_cast<const char *>(std::memchr(p, '\\', end - p));
+		size_t		plain = (bs ? bs : end) - p;
+		uint32_t	cp;
+
+		std::memcpy(o, p, plain);
+		o += plain;
+		p += plain;
+		if (p == end)
+			break;
+		if (end - p < 2)
+			return -1;
+		switch (p[1])
+		{
+			case '"': *o++ = '"'; p += 2; continue;
+			case '\\': *o++ = '\\'; p += 2; continue;
+			case '/': *o++ = '/'; p += 2; continue;
+			case 'b': *o++ = '\b'; p += 2; continue;
+			case 'f': *o++ = '\f'; p += 2; continue;
+			case 'n': *o++ = '\n'; p += 2; continue;
+			case 'r': *o++ = '\r'; p += 2; continue;
+			case 't': *o++ = '\t'; p += 2; continue;
+			case 'u':
+				break;
+			default:
+				return -1;
+		}
+		{
+			int			hi;
+			int			lo;
+
+			if (end - p < 6 || (hi = hex4(p + 2)) < 0)
+				return -1;
+			p += 6;
+			if (hi >= 0xDC00 && hi <= 0xDFFF)
+				return -1;		/* a low surrogate first */
+			if (hi >= 0xD800 && hi <= 0xDBFF)
+			{
+				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+					(lo = hex4(p + 2)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+					return -1;	/* a high surrogate alone */
+				p += 6;
+				cp = 0x10000 + ((uint32_t) (hi - 0xD800) << 10) + (uint32_t) (lo - 0xDC00);
+			}
+			else
+				cp = (uint32_t) hi;
+		}
+		if (cp < 0x80)
+			*o++ = (char) cp;
+		else if (cp < 0x800)
+		{
+			*o++ = (char) (0xC0 | (cp >> 6));
+			*o++ = (char) (0x80 | (cp & 0x3F));
+		}
+		else if (cp < 0x10000)
+		{
+			*o++ = (char) (0xE0 | (cp >> 12));
+			*o++ = (char) (0x80 | ((cp >> 6) & 0x3F));
+			*o++ = (char) (0x80 | (cp & 0x3F));
+		}
+		else
+		{
+			*o++ = (char) (0xF0 | (cp >> 18));
+			*o++ = (char) (0x80 | ((cp >> 12) & 0x3F));
+			*o++ = (char) (0x80 | ((cp >> 6) & 0x3F));
+			*o++ = (char) (0x80 | (cp & 0x3F));
+		}
+	}
+	return o - out;
+}
+
+/*
+ * The key or string whose opening quote is index[i]: its bytes in place
+ * when it holds no escape, else unescaped into the tokenizer's buffer.
+ */
+__attribute__((always_inline)) inline bool
+Stage1Tokenizer::string(uint32_t i, FqSimdTokenType type)
+{
+	std::string_view raw = scalar(i);
+	const char *body;
+	size_t		body_len;
+	ptrdiff_t	out_len;
+
+	if (raw.size() < 2 || raw.back() != '"')
+		return false;
+	body = raw.data() + 1;
+	body_len = raw.size() - 2;
+	if (!escapes || std::memchr(body, '\\', body_len) == nullptr)
+	{
+		add(type, body, body_len);
 		return true;
 	}
-};
+	if ((out_len = unescape(body, body + body_len, unescaped)) < 0)
+		return false;
+	/* jsonb refuses a NUL in a string (22P05): PostgreSQL must say so */
+	if (std::memchr(unescaped, '\0', out_len) != nullptr)
+	{
+		unsupported = true;
+		return false;
+	}
+	add(type, unescaped, (size_t) out_len);
+	unescaped += out_len;
+	return true;
+}
 
 /*
- * Walks a DOM element into tokens.  Recursion is bounded by the parser's
- * max_depth (simdjson's default, 1024), which the DOM parser enforces.
- *
- * A whole document is tokenized from the DOM: parse() over 1M documents
- * took 975 ms walking them with On-Demand and 812 ms parsing to a DOM and
- * walking that.  Reading the tape words in one loop instead of the element
- * API measured no faster (twice), so the public API stays.  On-Demand
- * remains the tool for a key lookup, which looks at a fraction of the
- * document.
+ * The grammar, as a small state machine over the indexes (the shape of
+ * simdjson's own stage 2): each open container is a frame holding its
+ * start token and how many members it has so far.
  */
-static simdjson::error_code
-walk(simdjson::dom::element e, TokenWriter &w)
+simdjson::error_code
+Stage1Tokenizer::run()
 {
-	simdjson::error_code err;
-	uint32_t	start = w.n;
-	size_t		members = 0;
-
-	switch (e.type())
+	struct Frame
 	{
-		case simdjson::dom::element_type::OBJECT:
-			if (!w.add(FQ_TOK_OBJECT_BEGIN))
-				return simdjson::CAPACITY;
-			for (simdjson::dom::key_value_pair field : simdjson::dom::object(e))
-			{
-				if (!w.add(FQ_TOK_KEY, field.key.data(), field.key.size()))
-					return simdjson::CAPACITY;
-				if ((err = walk(field.value, w)))
-					return err;
-				members++;
-			}
-			if (!w.add(FQ_TOK_OBJECT_END))
-				return simdjson::CAPACITY;
-			w.tokens[start].end = w.n - 1;
-			w.tokens[start].len = members;
-			return simdjson::SUCCESS;
-		case simdjson::dom::element_type::ARRAY:
-			if (!w.add(FQ_TOK_ARRAY_BEGIN))
-				return simdjson::CAPACITY;
-			for (simdjson::dom::element item : simdjson::dom::array(e))
-			{
-				if ((err = walk(item, w)))
-					return err;
-				members++;
-			}
-			if (!w.add(FQ_TOK_ARRAY_END))
-				return simdjson::CAPACITY;
-			w.tokens[start].end = w.n - 1;
-			w.tokens[start].len = members;
-			return simdjson::SUCCESS;
-		case simdjson::dom::element_type::STRING:
-			{
-				std::string_view text(e);
+		uint32_t	start;
+		uint32_t	members;
+		bool		object;
+	};
+	Frame		stack[simdjson::DEFAULT_MAX_DEPTH];
+	int			depth = 0;
+	uint32_t	i = 0;
+	char		c;
 
-				return w.add(FQ_TOK_STRING, text.data(), text.size()) ?
-					simdjson::SUCCESS : simdjson::CAPACITY;
-			}
-		case simdjson::dom::element_type::INT64:
-		case simdjson::dom::element_type::UINT64:
-		case simdjson::dom::element_type::DOUBLE:
+value:
+	if (i >= n)
+		return simdjson::TAPE_ERROR;
+	switch (buf[index[i]])
+	{
+		case '{':
+		case '[':
 			{
-				std::string_view text;
+				bool		object = buf[index[i]] == '{';
 
-				if (!w.numbers.next(text))
+				if (depth == (int) simdjson::DEFAULT_MAX_DEPTH)
+					return simdjson::DEPTH_ERROR;
+				stack[depth++] = Frame{ntokens, 0, object};
+				add(object ? FQ_TOK_OBJECT_BEGIN : FQ_TOK_ARRAY_BEGIN);
+				i++;
+				if (i < n && buf[index[i]] == (object ? '}' : ']'))
+				{
+					i++;
+					goto close;
+				}
+				if (object)
+					goto key;
+				goto value;
+			}
+		case '"':
+			if (!string(i, FQ_TOK_STRING))
+				return simdjson::STRING_ERROR;
+			break;
+		case 't':
+			if (scalar(i) != "true")
+				return simdjson::T_ATOM_ERROR;
+			add(FQ_TOK_TRUE);
+			break;
+		case 'f':
+			if (scalar(i) != "false")
+				return simdjson::F_ATOM_ERROR;
+			add(FQ_TOK_FALSE);
+			break;
+		case 'n':
+			if (scalar(i) != "null")
+				return simdjson::N_ATOM_ERROR;
+			add(FQ_TOK_NULL);
+			break;
+		default:
+			{
+				std::string_view text = scalar(i);
+
+				if (!valid_number(text))
 					return simdjson::NUMBER_ERROR;
 				if (wide_number(text))
 				{
-					w.wide_number = true;
+					unsupported = true;
 					return simdjson::NUMBER_OUT_OF_RANGE;
 				}
-				return w.add(FQ_TOK_NUMBER, text.data(), text.size()) ?
-					simdjson::SUCCESS : simdjson::CAPACITY;
+				add(FQ_TOK_NUMBER, text.data(), text.size());
+				break;
 			}
-		case simdjson::dom::element_type::BOOL:
-			return w.add(bool(e) ? FQ_TOK_TRUE : FQ_TOK_FALSE) ?
-				simdjson::SUCCESS : simdjson::CAPACITY;
-		case simdjson::dom::element_type::NULL_VALUE:
-			return w.add(FQ_TOK_NULL) ? simdjson::SUCCESS : simdjson::CAPACITY;
 	}
-	return simdjson::TAPE_ERROR;
+	i++;
+
+after_value:
+	if (depth == 0)
+		return i == n ? simdjson::SUCCESS : simdjson::TAPE_ERROR;
+	stack[depth - 1].members++;
+	if (i >= n)
+		return simdjson::TAPE_ERROR;
+	c = buf[index[i]];
+	i++;
+	if (c == ',')
+	{
+		if (stack[depth - 1].object)
+			goto key;
+		goto value;
+	}
+	if (c != (stack[depth - 1].object ? '}' : ']'))
+		return simdjson::TAPE_ERROR;
+
+close:
+	{
+		Frame	   &f = stack[--depth];
+
+		tokens[f.start].end = ntokens;
+		tokens[f.start].len = f.members;
+		add(f.object ? FQ_TOK_OBJECT_END : FQ_TOK_ARRAY_END);
+	}
+	goto after_value;
+
+key:
+	if (i + 1 >= n || buf[index[i]] != '"' || buf[index[i + 1]] != ':')
+		return simdjson::TAPE_ERROR;
+	if (!string(i, FQ_TOK_KEY))
+		return simdjson::STRING_ERROR;
+	i += 2;
+	goto value;
 }
 
 static FqSimdStatus
@@ -301,6 +530,12 @@ fq_simd_validate(FqSimdParser *parser, const char *buf, size_t len,
 {
 	try
 	{
+		/*
+		 * Without the caller's padding, simdjson copies the document into
+		 * its own aligned buffer: measured faster for a whole-document parse
+		 * than reading it in place under readable_capacity()'s rule (210 vs
+		 * 218 ms over 1M documents), so that rule is left to lookups.
+		 */
 		bool		padded = capacity >= len + simdjson::SIMDJSON_PADDING;
 		simdjson::dom::element root;
 		simdjson::error_code code;
@@ -318,38 +553,43 @@ fq_simd_validate(FqSimdParser *parser, const char *buf, size_t len,
 
 extern "C" FqSimdStatus
 fq_simd_tokenize(FqSimdParser *parser, const char *buf, size_t len,
-				 size_t capacity, const FqSimdToken **tokens,
+				 const FqSimdToken **tokens,
 				 size_t *ntokens) noexcept
 {
 	try
 	{
-		simdjson::dom::element root;
+		simdjson::dom::parser &dom = parser->dom;
 		simdjson::error_code err;
 
-		/* numbers are read from buf: keep it, padded, for the tokens' lifetime */
-		if (capacity < len + simdjson::SIMDJSON_PADDING)
-		{
-			parser->padded.resize(len + simdjson::SIMDJSON_PADDING);
-			std::memcpy(parser->padded.data(), buf, len);
-			buf = parser->padded.data();
-		}
-		err = parser->dom.parse(buf, len, false).get(root);
-		if (err)
+		if (len == 0)
+			return FQ_SIMD_REJECTED;
+		if (dom.capacity() < len &&
+			(err = dom.allocate(std::max(len, 2 * dom.capacity()))))
+			return status_of(err);
+		if ((err = dom.implementation->stage1(reinterpret_cast<const uint8_t *>(buf),
+											  len, simdjson::stage1_mode::regular)))
 			return status_of(err);
 
-		const uint32_t *index = parser->dom.implementation->structural_indexes.get();
-		uint32_t	nindex = parser->dom.implementation->n_structural_indexes;
+		uint32_t	nindex = dom.implementation->n_structural_indexes;
 
-		/* grown, never shrunk: a resize of the same size is free */
+		/* a token per index at most; grown, never shrunk */
 		if (parser->tokens.size() < nindex)
 			parser->tokens.resize(nindex);
+		if (parser->unescaped.size() < len)
+			parser->unescaped.resize(len);
 
-		TokenWriter w{parser->tokens.data(), 0, nindex, NumberTexts{buf, len, index, nindex}};
+		/*
+		 * Most documents hold no backslash: one memchr over the whole text
+		 * then spares every string its own look for escapes.
+		 */
+		Stage1Tokenizer w{buf, len, dom.implementation->structural_indexes.get(), nindex,
+						  parser->tokens.data(), 0, parser->unescaped.data(),
+						  std::memchr(buf, '\\', len) != nullptr};
 
-		if ((err = walk(root, w)))
-			return w.wide_number ? FQ_SIMD_UNSUPPORTED : status_of(err);
+		if ((err = w.run()))
+			return w.unsupported ? FQ_SIMD_UNSUPPORTED : status_of(err);
 		*tokens = w.tokens;
-		*ntokens = w.n;
+		*ntokens = w.ntokens;
 		return FQ_SIMD_OK;
 	}
 	catch (const std::bad_alloc &)
@@ -611,6 +851,7 @@ fq_simd_find_path(FqSimdParser *parser, const char *buf, size_t len,
 		/* an empty path would return the document unread, unchecked */
 		if (nkeys < 1)
 			return FQ_SIMD_REJECTED;
+		capacity = readable_capacity(buf, len, capacity);
 		if (capacity < len + simdjson::SIMDJSON_PADDING)
 		{
 			parser->padded.resize(len + simdjson::SIMDJSON_PADDING);

@@ -36,7 +36,8 @@ typedef enum FqSimdStatus
 								 * asks PostgreSQL for the verdict */
 	FQ_SIMD_UNSUPPORTED,		/* valid JSON that the tokens cannot carry
 								 * faithfully: a number numeric might not
-								 * hold; the caller asks PostgreSQL */
+								 * hold, a string holding \u0000; the caller
+								 * asks PostgreSQL */
 	FQ_SIMD_NOMEM,				/* allocation failed */
 	FQ_SIMD_INTERNAL			/* anything else, including a C++ exception */
 } FqSimdStatus;
@@ -80,27 +81,32 @@ typedef struct FqSimdToken
 	uint32_t	end;			/* index of the token that closes the
 								 * container this one opens; for any other
 								 * token its own index */
-	const char *text;			/* valid until the parser's next call */
+	const char *text;			/* in the parser or in the document: valid
+								 * until the parser's next call, while the
+								 * document lives */
 	size_t		len;			/* of text; for a container's start token,
 								 * how many members (pairs or elements) */
 } FqSimdToken;
 
 /*
- * Walks one document as a flat token sequence, in document order.  Numbers
- * are not converted: their text is checked against JSON's grammar and
- * handed over as written, so the caller can keep full precision.  Strings
- * are unescaped (and may contain NUL bytes from \u0000).  A container's
- * start token knows where the container ends, so a reader steps over a
- * value without looking into it.  Anything simdjson does not accept,
- * trailing content included, is REJECTED.  A number longer than 1000
- * characters or with an exponent of more than three digits is UNSUPPORTED:
- * jsonb_in converts every number, even one a later duplicate key replaces,
- * and numeric refuses some of those (1e-400000), so PostgreSQL must judge
- * the document.  The tokens live in the parser until its next call.
+ * Walks one document as a flat token sequence, in document order, reading
+ * no byte past buf[len - 1] (no padding needed).  Numbers are not
+ * converted: their text is checked against JSON's grammar and handed over
+ * as written, so the caller can keep full precision.  Strings are
+ * unescaped; one without an escape is handed over in place, so buf must
+ * outlive the tokens.  A container's start token knows where the container
+ * ends, so a reader steps over a value without looking into it.  Anything
+ * that is not exactly one JSON value (RFC 8259), trailing content
+ * included, or that nests deeper than 1024, is REJECTED.  UNSUPPORTED,
+ * for valid JSON that PostgreSQL must judge: a number longer than 1000
+ * characters or with an exponent of more than three digits (jsonb_in
+ * converts every number, even one a later duplicate key replaces, and
+ * numeric refuses some of those, 1e-400000), and a string or key holding
+ * \u0000 (jsonb refuses it with 22P05).  The tokens live in the parser
+ * until its next call.
  */
 extern FqSimdStatus fq_simd_tokenize(FqSimdParser *parser, const char *buf,
-									 size_t len, size_t capacity,
-									 const FqSimdToken **tokens,
+									 size_t len, const FqSimdToken **tokens,
 									 size_t *ntokens) FQ_SIMD_NOEXCEPT;
 
 /* What fq_simd_find_path found */

@@ -253,13 +253,8 @@ fraiseql_json_get(PG_FUNCTION_ARGS)
 			}
 		default:
 
-			/*
-			 * The value's text, copied out of the parser (which parses it
-			 * next) with room for simdjson's padding.
-			 */
-			copy = palloc(value.len + FQ_SIMD_PADDING);
-			memcpy(copy, value.text, value.len);
-			PG_RETURN_DATUM(fq_json_text_to_jsonb(copy, value.len,
-												  value.len + FQ_SIMD_PADDING));
+			/* the value's text, copied out of the parser (which parses it next) */
+			copy = pnstrdup(value.text, value.len);
+			PG_RETURN_DATUM(fq_json_text_to_jsonb(copy, value.len));
 	}
 }

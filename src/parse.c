@@ -12,14 +12,14 @@
  * parser gives the verdict: a rejection costs two parses, an acceptance one.
  * fraiseql.enable_simd = off always asks PostgreSQL.
  *
- * parse must agree with text::jsonb on every input.  simdjson walks the
- * document into tokens (numbers as written, strings unescaped); we encode
- * jsonb's binary format from them directly, byte for byte what jsonb_in
- * makes (see "Encoding tokens" below): duplicate keys keep the last value,
- * numbers keep full precision.
- * Whatever simdjson does not accept, and any string holding \u0000 (which
- * jsonb refuses with 22P05), goes to jsonb_in itself: its verdict and its
- * error message are then PostgreSQL's own.
+ * parse must agree with text::jsonb on every input.  json_simd.cpp turns
+ * the document into tokens from simdjson's structural indexes (numbers as
+ * written, strings unescaped); we encode jsonb's binary format from them
+ * directly, byte for byte what jsonb_in makes (see "Encoding tokens"
+ * below): duplicate keys keep the last value, numbers keep full precision.
+ * Whatever the tokenizer does not accept, and any string holding \u0000
+ * (which jsonb refuses with 22P05), goes to jsonb_in itself: its verdict
+ * and its error message are then PostgreSQL's own.
  *
  *-------------------------------------------------------------------------
  */
@@ -204,6 +204,59 @@ append_bytes(StringInfo buf, const void *data, int n)
 	buf->len += n;
 }
 
+/*
+ * Appends a key's or string's bytes.  Most are short (keys, uuids, names),
+ * and for those a call into the C library's memcpy costs more than the
+ * copy: up to 32 bytes are moved inline, as two copies of fixed size that
+ * overlap, neither reading nor writing outside the n bytes.
+ */
+static pg_attribute_always_inline void
+append_text(StringInfo buf, const char *src, int n)
+{
+	char	   *dst;
+
+	make_room(buf, n);
+	dst = buf->data + buf->len;
+	buf->len += n;
+	if (n >= 16 && n <= 32)
+	{
+		uint64		a[2],
+					b[2];
+
+		memcpy(a, src, 16);
+		memcpy(b, src + n - 16, 16);
+		memcpy(dst, a, 16);
+		memcpy(dst + n - 16, b, 16);
+	}
+	else if (n >= 8 && n < 16)
+	{
+		uint64		a,
+					b;
+
+		memcpy(&a, src, 8);
+		memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + n - 8, &b, 8);
+	}
+	else if (n >= 4 && n < 8)
+	{
+		uint32		a,
+					b;
+
+		memcpy(&a, src, 4);
+		memcpy(&b, src + n - 4, 4);
+		memcpy(dst, &a, 4);
+		memcpy(dst + n - 4, &b, 4);
+	}
+	else if (n < 4)
+	{
+		for (int i = 0; i < n; i++)
+			dst[i] = src[i];
+	}
+	else
+		memcpy(dst, src, n);
+}
+
 static inline int
 reserve_bytes(StringInfo buf, int n)
 {
@@ -366,6 +419,7 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 	int			jentries;
 	int			totallen = 0;
 	uint32		head;
+	bool		ordered = true;
 
 	check_stack_depth();
 	if (enc->tokens[at].len > JSONB_MAX_PAIRS)
@@ -391,14 +445,29 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 		pairs[k].key_len = (int) enc->tokens[i].len;
 		pairs[k].order = k;
 		pairs[k].value = i + 1;
+		if (ordered && k > 0)
+			ordered = pairs[k - 1].key_len < pairs[k].key_len ||
+				(pairs[k - 1].key_len == pairs[k].key_len &&
+				 memcmp(pairs[k - 1].key, pairs[k].key, pairs[k].key_len) < 0);
 	}
-	sort_pairs(pairs, n);
-	/* keep the first of each run of equal keys: the last in the document */
-	unique = n > 0 ? 1 : 0;
-	for (k = 1; k < n; k++)
-		if (pairs[k].key_len != pairs[unique - 1].key_len ||
-			memcmp(pairs[k].key, pairs[unique - 1].key, pairs[k].key_len) != 0)
-			pairs[unique++] = pairs[k];
+
+	/*
+	 * A document that was itself written from a jsonb (as FraiseQL's are)
+	 * has its keys in jsonb's order already, each once: nothing to sort or
+	 * remove then.
+	 */
+	if (ordered)
+		unique = n;
+	else
+	{
+		sort_pairs(pairs, n);
+		/* keep the first of each run of equal keys: the last in the document */
+		unique = n > 0 ? 1 : 0;
+		for (k = 1; k < n; k++)
+			if (pairs[k].key_len != pairs[unique - 1].key_len ||
+				memcmp(pairs[k].key, pairs[unique - 1].key, pairs[k].key_len) != 0)
+				pairs[unique++] = pairs[k];
+	}
 	enc->pairs_used = first + unique;
 
 	pad_to_int(&enc->buf, NULL);
@@ -410,7 +479,7 @@ encode_object(TokenEncoder *enc, int at, JEntry *header)
 	{
 		JEntry		meta = (JEntry) pairs[k].key_len;
 
-		append_bytes(&enc->buf, pairs[k].key, pairs[k].key_len);
+		append_text(&enc->buf, pairs[k].key, pairs[k].key_len);
 		totallen += pairs[k].key_len;
 		check_total(totallen, true);
 		if (k % JB_OFFSET_STRIDE == 0)
@@ -450,7 +519,7 @@ encode_value(TokenEncoder *enc, int at, JEntry *header)
 			return;
 		case FQ_TOK_STRING:
 			check_string(tok->len);
-			append_bytes(&enc->buf, tok->text, (int) tok->len);
+			append_text(&enc->buf, tok->text, (int) tok->len);
 			*header = JENTRY_ISSTRING | (JEntry) tok->len;
 			return;
 		case FQ_TOK_NUMBER:
@@ -480,49 +549,6 @@ encode_value(TokenEncoder *enc, int at, JEntry *header)
 }
 
 /*
- * Can the JSON text hold a \u0000 escape?  Only an escape can put a NUL
- * byte into a string, and most documents have no backslash at all: one
- * memchr answers for them, instead of a look into every string.
- */
-bool
-fq_json_may_hold_nul(const char *buf, size_t len)
-{
-	const char *p = buf;
-	const char *end = buf + len;
-
-	while ((p = memchr(p, '\\', end - p)) != NULL)
-	{
-		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
-			return true;
-		p += 2;					/* past the escaped character */
-		if (p >= end)
-			break;
-	}
-	return false;
-}
-
-/*
- * Does a key or string among the tokens hold a NUL byte (from \u0000)?
- * Only jsonb_in can reject those with the right error.  Asked only of
- * texts fq_json_may_hold_nul() could not clear.
- */
-bool
-fq_tokens_hold_nul(const FqSimdToken *tokens, size_t ntokens)
-{
-	size_t		i;
-
-	for (i = 0; i < ntokens; i++)
-	{
-		if ((i & 0xFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if ((tokens[i].type == FQ_TOK_KEY || tokens[i].type == FQ_TOK_STRING) &&
-			memchr(tokens[i].text, '\0', tokens[i].len) != NULL)
-			return true;
-	}
-	return false;
-}
-
-/*
  * The jsonb of the value whose first token is tokens[at].
  */
 Jsonb *
@@ -544,46 +570,26 @@ fq_tokens_value_to_jsonb(const FqSimdToken *tokens, int at)
 }
 
 /*
- * Builds a jsonb from simdjson's tokens (one whole value), byte for byte
- * what jsonb_in makes of the same text.  With check_nul, returns NULL when a
- * string holds a NUL byte, which only jsonb_in can reject with the right
- * error; callers that know the text holds none pass false.
- */
-Jsonb *
-fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens, bool check_nul)
-{
-	if (check_nul && fq_tokens_hold_nul(tokens, ntokens))
-		return NULL;
-	return fq_tokens_value_to_jsonb(tokens, 0);
-}
-
-/*
  * JSON text to jsonb, exactly as jsonb_in would make it: simdjson when it
- * can, jsonb_in itself otherwise.  "capacity" is how many bytes of buf may
- * be read (see fq_simd_tokenize).
+ * can, jsonb_in itself otherwise.
  */
 Datum
-fq_json_text_to_jsonb(const char *buf, size_t len, size_t capacity)
+fq_json_text_to_jsonb(const char *buf, size_t len)
 {
 	const FqSimdToken *tokens;
 	size_t		ntokens;
 	FqSimdStatus status;
-	Jsonb	   *jb;
 
 	if (!fq_enable_simd || GetDatabaseEncoding() != PG_UTF8)
 		return pg_parse(buf, len);
 
-	status = fq_simd_tokenize(fq_simd_backend_parser(), buf, len, capacity,
-							  &tokens, &ntokens);
+	status = fq_simd_tokenize(fq_simd_backend_parser(), buf, len, &tokens, &ntokens);
 	if (status == FQ_SIMD_NOMEM)
 		fq_simd_out_of_memory(len);
 	if (status != FQ_SIMD_OK)
 		return pg_parse(buf, len);
 
-	jb = fq_tokens_to_jsonb(tokens, ntokens, fq_json_may_hold_nul(buf, len));
-	if (jb == NULL)
-		return pg_parse(buf, len);
-	return JsonbPGetDatum(jb);
+	return JsonbPGetDatum(fq_tokens_value_to_jsonb(tokens, 0));
 }
 
 /*
@@ -595,8 +601,7 @@ fraiseql_parse(PG_FUNCTION_ARGS)
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
 	fq_prefetch_next_row(t, VARSIZE_ANY(t));
-	PG_RETURN_DATUM(fq_json_text_to_jsonb(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-										  VARSIZE_ANY_EXHDR(t)));
+	PG_RETURN_DATUM(fq_json_text_to_jsonb(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 }
 
 /*

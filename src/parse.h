@@ -16,10 +16,7 @@
 
 extern FqSimdParser *fq_simd_backend_parser(void);
 extern void fq_simd_out_of_memory(size_t len) pg_attribute_noreturn();
-extern Datum fq_json_text_to_jsonb(const char *buf, size_t len, size_t capacity);
-extern Jsonb *fq_tokens_to_jsonb(const FqSimdToken *tokens, size_t ntokens, bool check_nul);
+extern Datum fq_json_text_to_jsonb(const char *buf, size_t len);
 extern Jsonb *fq_tokens_value_to_jsonb(const FqSimdToken *tokens, int at);
-extern bool fq_tokens_hold_nul(const FqSimdToken *tokens, size_t ntokens);
-extern bool fq_json_may_hold_nul(const char *buf, size_t len);
 
 #endif							/* FQ_PARSE_H */

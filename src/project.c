@@ -284,16 +284,11 @@ render_json_tokens(StringInfo out, const FqRowFormat *format, text *t)
 	TokenDoc	doc;
 
 	status = fq_simd_tokenize(fq_simd_backend_parser(), VARDATA_ANY(t),
-							  VARSIZE_ANY_EXHDR(t), VARSIZE_ANY_EXHDR(t),
-							  &tokens, &ntokens);
+							  VARSIZE_ANY_EXHDR(t), &tokens, &ntokens);
 	if (status == FQ_SIMD_NOMEM)
 		fq_simd_out_of_memory(VARSIZE_ANY_EXHDR(t));
+	/* a string holding \u0000 (UNSUPPORTED) goes to jsonb_in's error */
 	if (status != FQ_SIMD_OK)
-		return false;
-
-	/* any \u0000 sends the row to jsonb_in's error */
-	if (fq_json_may_hold_nul(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) &&
-		fq_tokens_hold_nul(tokens, ntokens))
 		return false;
 	doc.tokens = tokens;
 
