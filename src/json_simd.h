@@ -29,11 +29,11 @@ extern "C"
 typedef enum FqSimdStatus
 {
 	FQ_SIMD_OK = 0,
-	FQ_SIMD_REJECTED,			/* simdjson did not accept the document; it
-								 * also refuses some that PostgreSQL accepts
-								 * (numbers beyond double range, lone
-								 * surrogates, deep nesting), so the caller
-								 * asks PostgreSQL for the verdict */
+	FQ_SIMD_REJECTED,			/* not accepted; also said of some documents
+								 * PostgreSQL accepts (lone surrogates, deep
+								 * nesting, and for a lookup what simdjson's
+								 * On-Demand refuses), so the caller asks
+								 * PostgreSQL for the verdict */
 	FQ_SIMD_UNSUPPORTED,		/* valid JSON that the tokens cannot carry
 								 * faithfully: a number numeric might not
 								 * hold, a string holding \u0000; the caller
@@ -51,14 +51,14 @@ extern FqSimdStatus fq_simd_parser_create(FqSimdParser **parser) FQ_SIMD_NOEXCEP
 extern void fq_simd_parser_free(FqSimdParser *parser) FQ_SIMD_NOEXCEPT;
 
 /*
- * Validates one document of len bytes.  "capacity" is how many bytes may be
- * read from buf; when it is at least len + FQ_SIMD_PADDING the document is
- * parsed in place, otherwise it is first copied into the parser's padded
- * buffer.  On a failure, *detail (if not NULL) receives simdjson's message.
+ * Is buf[0..len) exactly one JSON value (RFC 8259)?  The grammar check of
+ * fq_simd_tokenize, with no token written; any number and \u0000 are
+ * fine, as for PostgreSQL's json.  REJECTED also for nesting deeper than
+ * 1024 and for lone surrogates, which the caller asks PostgreSQL about.
+ * Reads no byte past buf[len - 1].
  */
 extern FqSimdStatus fq_simd_validate(FqSimdParser *parser, const char *buf,
-									 size_t len, size_t capacity,
-									 const char **detail) FQ_SIMD_NOEXCEPT;
+									 size_t len) FQ_SIMD_NOEXCEPT;
 
 /* One token of a document walked by fq_simd_tokenize */
 typedef enum FqSimdTokenType

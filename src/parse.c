@@ -4,13 +4,14 @@
  *	  SQL functions that read JSON text with simdjson: fraiseql.parse and
  *	  fraiseql.is_json, and the backend's one simdjson parser.
  *
- * is_json must answer exactly as text::json would.  simdjson accepts valid
- * documents in one SIMD pass, and everything it accepts PostgreSQL accepts.
- * It also refuses a few documents that PostgreSQL accepts (numbers beyond
- * double range, lone surrogates, deep nesting), so whenever simdjson says
- * no, and in databases whose encoding is not UTF-8, PostgreSQL's own JSON
- * parser gives the verdict: a rejection costs two parses, an acceptance one.
- * fraiseql.enable_simd = off always asks PostgreSQL.
+ * is_json must answer exactly as text::json would.  fq_simd_validate
+ * (simdjson's SIMD stage 1 and our grammar check over its structural
+ * indexes) accepts nothing PostgreSQL refuses.  It also refuses a few
+ * documents that PostgreSQL accepts (lone surrogates, deep nesting), so
+ * whenever it says no, and in databases whose encoding is not UTF-8,
+ * PostgreSQL's own JSON parser gives the verdict: a rejection costs two
+ * parses, an acceptance one.  fraiseql.enable_simd = off always asks
+ * PostgreSQL.
  *
  * parse must agree with text::jsonb on every input.  json_simd.cpp turns
  * the document into tokens from simdjson's structural indexes (numbers as
@@ -105,8 +106,7 @@ fraiseql_is_json(PG_FUNCTION_ARGS)
 	if (!fq_enable_simd || GetDatabaseEncoding() != PG_UTF8)
 		PG_RETURN_BOOL(pg_is_json(t));
 
-	status = fq_simd_validate(fq_simd_backend_parser(), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-							  VARSIZE_ANY_EXHDR(t), NULL);
+	status = fq_simd_validate(fq_simd_backend_parser(), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	if (status == FQ_SIMD_OK)
 		PG_RETURN_BOOL(true);
 	if (status == FQ_SIMD_NOMEM)
