@@ -44,7 +44,10 @@ typedef enum FqSimdStatus
 
 typedef struct FqSimdParser FqSimdParser;
 
-/* Bytes of readable memory simdjson needs past the end of a document */
+/*
+ * Bytes of readable memory a lookup (fq_simd_find_path) needs past the end
+ * of a document; validation and tokens need none
+ */
 #define FQ_SIMD_PADDING 64
 
 extern FqSimdStatus fq_simd_parser_create(FqSimdParser **parser) FQ_SIMD_NOEXCEPT;
@@ -140,6 +143,9 @@ typedef struct FqSimdValue
  * path (nkeys < 1).  Containers are skipped by depth, not validated: on
  * text that is not JSON (which a json column cannot hold) a container's
  * text may be malformed, though it always lies inside the document.
+ * "capacity" is how many bytes of buf may be read: with room for
+ * FQ_SIMD_PADDING (or that room in the same memory page) the document is
+ * read in place, else copied first.
  */
 extern FqSimdStatus fq_simd_find_path(FqSimdParser *parser, const char *buf,
 									  size_t len, size_t capacity,
