@@ -162,3 +162,19 @@ SET max_stack_depth = '300kB';
 SELECT fraiseql.parse(d) = d::jsonb AS deep_same
 FROM (SELECT repeat('{"a": ', 600) || '1' || repeat('}', 600) AS d) s;
 RESET max_stack_depth;
+-- a large document's parser buffers (about ten bytes per byte of text, outside
+-- PostgreSQL's memory contexts) are given back by the next, smaller, call
+CREATE FUNCTION rss_kb() RETURNS bigint LANGUAGE sql
+AS $$ SELECT substring(pg_read_file('/proc/self/status') FROM 'VmRSS:\s+(\d+) kB')::bigint $$;
+CREATE TEMP TABLE big_doc AS
+SELECT (SELECT jsonb_agg(jsonb_build_object('k', i, 'v', 'x' || i))
+        FROM generate_series(1, 400000) i)::text AS t;
+SELECT jsonb_array_length(fraiseql.parse(t)) AS elements FROM big_doc;
+SELECT rss_kb() AS rss_big \gset
+SELECT fraiseql.parse('[1]');
+SELECT :rss_big - rss_kb() > 60000 AS parse_gave_back_over_60mb;
+SELECT fraiseql.is_json(t) AS valid FROM big_doc;
+SELECT rss_kb() AS rss_big \gset
+SELECT fraiseql.is_json('[1]');
+SELECT :rss_big - rss_kb() > 10000 AS is_json_gave_back_over_10mb;
+DROP FUNCTION rss_kb();

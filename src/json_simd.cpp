@@ -533,6 +533,31 @@ fq_simd_parser_free(FqSimdParser *parser) noexcept
 	}
 }
 
+/*
+ * A backend keeps its parser's buffers from one document to the next, so
+ * that a table of small documents costs no allocation per row.  After a
+ * large document they would stay that large for the backend's life (about
+ * ten bytes per byte of its text, outside PostgreSQL's memory accounting),
+ * so a call whose document is far smaller first gives them back: any
+ * buffer over 16 MB and over four times what this document needs.
+ */
+static void
+release_large_buffers(FqSimdParser *parser, size_t len)
+{
+	const size_t keep = std::max<size_t>(16 * 1024 * 1024, 4 * len);
+
+	if (parser->dom.capacity() * sizeof(uint32_t) > keep)
+		parser->dom = simdjson::dom::parser();
+	if (parser->ondemand.capacity() > keep)
+		parser->ondemand = simdjson::ondemand::parser();
+	if (parser->tokens.capacity() * sizeof(FqSimdToken) > keep)
+		std::vector<FqSimdToken>().swap(parser->tokens);
+	if (parser->padded.capacity() > keep)
+		std::vector<char>().swap(parser->padded);
+	if (parser->unescaped.capacity() > keep)
+		std::vector<char>().swap(parser->unescaped);
+}
+
 static FqSimdStatus run_tokenizer(FqSimdParser *parser, const char *buf, size_t len,
 								  bool validate_only, const FqSimdToken **tokens,
 								  size_t *ntokens);
@@ -574,6 +599,7 @@ run_tokenizer(FqSimdParser *parser, const char *buf, size_t len,
 
 	if (len == 0)
 		return FQ_SIMD_REJECTED;
+	release_large_buffers(parser, len);
 	if (dom.capacity() < len &&
 		(err = dom.allocate(std::max(len, 2 * dom.capacity()))))
 		return status_of(err);
@@ -875,6 +901,7 @@ fq_simd_find_path(FqSimdParser *parser, const char *buf, size_t len,
 		/* an empty path would return the document unread, unchecked */
 		if (nkeys < 1)
 			return FQ_SIMD_REJECTED;
+		release_large_buffers(parser, len);
 		capacity = readable_capacity(buf, len, capacity);
 		if (capacity < len + simdjson::SIMDJSON_PADDING)
 		{
