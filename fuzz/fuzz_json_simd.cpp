@@ -6,8 +6,10 @@
  *	  smoke run is part of `make test`).
  *
  * Every input goes through fq_simd_validate, fq_simd_tokenize and
- * fq_simd_find_path (a few key paths, with and without padding) with one
- * reused parser, as in a backend.  Besides the sanitizers' checks, the
+ * fq_simd_find_path (a few key paths, with and without padding), with one
+ * reused parser per simdjson kernel the CPU runs, as in a backend, both as
+ * libFuzzer hands it over and copied to end against an unreadable page
+ * (a read past the document faults).  Besides the sanitizers' checks, the
  * harness aborts if validation or the tokenizer disagrees with a reference
  * parser written here (plain recursive descent, no simdjson) on a verdict,
  * or the tokenizer on a token; if a token stream breaks the contract the C
@@ -19,14 +21,89 @@
  *-------------------------------------------------------------------------
  */
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+
 #include "json_simd.h"
 
+/* The parser the checks below use: each of parsers[] in turn */
 static FqSimdParser *parser = nullptr;
+
+/*
+ * One parser per simdjson kernel this CPU can run (icelake, haswell,
+ * westmere, fallback, ...): a backend uses only the best one, but another
+ * CPU picks another, and they differ (the fallback kernel's stage 1 reads
+ * a byte past a text that ends inside a UTF-8 sequence).  A parser binds
+ * to the kernel active when it first allocates.
+ */
+static FqSimdParser *parsers[16];
+static int	nparsers = 0;
+
+static void
+create_parsers(void)
+{
+	const simdjson::implementation *best = simdjson::get_active_implementation();
+
+	for (const simdjson::implementation *impl : simdjson::get_available_implementations())
+	{
+		FqSimdParser *p;
+		const FqSimdToken *tokens;
+		size_t		ntokens;
+		const char *key = "a";
+		size_t		key_len = 1;
+		FqSimdValue value;
+
+		if (!impl->supported_by_runtime_system() || nparsers == 16)
+			continue;
+		simdjson::get_active_implementation() = impl;
+		if (fq_simd_parser_create(&p) != FQ_SIMD_OK ||
+			fq_simd_tokenize(p, "[1]", 3, &tokens, &ntokens) != FQ_SIMD_OK ||
+			fq_simd_find_path(p, "{\"a\": 1}", 8, 8, &key, &key_len, 1, &value) != FQ_SIMD_OK)
+			abort();
+		parsers[nparsers++] = p;
+		fprintf(stderr, "fuzz_json_simd: simdjson kernel %s\n", impl->name().c_str());
+	}
+	simdjson::get_active_implementation() = best;
+	if (nparsers == 0)
+		abort();
+}
+
+/*
+ * A copy of the input whose last byte is the last one before an
+ * unreadable page, so that any read past the document faults (the system's
+ * libsimdjson is not built with AddressSanitizer, which therefore cannot
+ * see its reads).  NULL for inputs over two pages.
+ */
+static const char *
+at_page_end(const uint8_t *data, size_t size)
+{
+	static char *region = nullptr;
+	static size_t page = 0;
+
+	if (region == nullptr)
+	{
+		void	   *r;
+
+		page = (size_t) sysconf(_SC_PAGESIZE);
+		r = mmap(nullptr, 3 * page, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (r == MAP_FAILED || mprotect((char *) r + 2 * page, page, PROT_NONE) != 0)
+			abort();
+		region = (char *) r;
+	}
+	if (size > 2 * page)
+		return nullptr;
+	std::memcpy(region + 2 * page - size, data, size);
+	return region + 2 * page - size;
+}
 
 static bool
 number_ok(const char *s, size_t n)
@@ -635,24 +712,39 @@ check_against_reference(const char *data, size_t size)
 	}
 }
 
-extern "C" int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Every check on one copy of the input */
+static void
+check_all(const char *data, size_t size)
 {
 	const FqSimdToken *tokens;
 	size_t		ntokens;
 	std::vector<char> padded(size + FQ_SIMD_PADDING);
 
-	if (parser == nullptr && fq_simd_parser_create(&parser) != FQ_SIMD_OK)
-		abort();
-
-	check_against_reference((const char *) data, size);
-	if (fq_simd_tokenize(parser, (const char *) data, size, &tokens, &ntokens) == FQ_SIMD_OK)
+	check_against_reference(data, size);
+	if (fq_simd_tokenize(parser, data, size, &tokens, &ntokens) == FQ_SIMD_OK)
 		check_tokens(tokens, ntokens);
 
 	/* lookups unpadded (the wrapper must copy) and padded (read in place) */
-	check_paths((const char *) data, size, size);
+	check_paths(data, size, size);
 	if (size > 0)
 		std::memcpy(padded.data(), data, size);
 	check_paths(padded.data(), size, padded.size());
+}
+
+extern "C" int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *guarded;
+
+	if (nparsers == 0)
+		create_parsers();
+	guarded = at_page_end(data, size);
+	for (int i = 0; i < nparsers; i++)
+	{
+		parser = parsers[i];
+		check_all((const char *) data, size);
+		if (guarded)
+			check_all(guarded, size);
+	}
 	return 0;
 }

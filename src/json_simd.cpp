@@ -34,6 +34,7 @@ struct FqSimdParser
 	std::vector<FqSimdToken> tokens;
 	std::vector<char> padded;	/* a copy of a document without padding */
 	std::vector<char> unescaped;	/* the tokens' unescaped strings */
+	bool		stage1_overreads = false;	/* see run_tokenizer() */
 };
 
 using simdjson::ondemand::json_type;
@@ -57,7 +58,8 @@ using simdjson::ondemand::json_type;
  * documents a copy into parser->padded: with 4 kB pages (the smallest any
  * platform we build on uses) 63 in 64 end far enough from a page boundary.
  * AddressSanitizer would report such a read, so sanitized builds (the
- * fuzzer) always copy.
+ * fuzzer) always copy; so would Valgrind on a PostgreSQL built with
+ * USE_VALGRIND (not Debian's), which marks the end of each palloc chunk.
  */
 static inline size_t
 readable_capacity(const char *buf, size_t len, size_t capacity)
@@ -512,7 +514,11 @@ fq_simd_parser_create(FqSimdParser **parser) noexcept
 	try
 	{
 		*parser = new (std::nothrow) FqSimdParser();
-		return *parser ? FQ_SIMD_OK : FQ_SIMD_NOMEM;
+		if (*parser == nullptr)
+			return FQ_SIMD_NOMEM;
+		(*parser)->stage1_overreads =
+			simdjson::get_active_implementation()->name() == "fallback";
+		return FQ_SIMD_OK;
 	}
 	catch (...)
 	{
@@ -600,6 +606,23 @@ run_tokenizer(FqSimdParser *parser, const char *buf, size_t len,
 	if (len == 0)
 		return FQ_SIMD_REJECTED;
 	release_large_buffers(parser, len);
+
+	/*
+	 * The SIMD kernels' stage 1 reads nothing past buf[len - 1], but the
+	 * scalar "fallback" one (CPUs without SSE4.2, platforms simdjson has no
+	 * SIMD kernel for) checks a UTF-8 sequence's bounds one byte short in
+	 * 3.0.1 and reads buf[len] when the text ends inside one.  With it,
+	 * stage 1 reads a copy followed by padding; the tokens then point into
+	 * the copy, which lives as long as they do.
+	 */
+	if (parser->stage1_overreads)
+	{
+		if (parser->padded.size() < len + simdjson::SIMDJSON_PADDING)
+			parser->padded.resize(len + simdjson::SIMDJSON_PADDING);
+		std::memcpy(parser->padded.data(), buf, len);
+		std::memset(parser->padded.data() + len, ' ', simdjson::SIMDJSON_PADDING);
+		buf = parser->padded.data();
+	}
 	if (dom.capacity() < len &&
 		(err = dom.allocate(std::max(len, 2 * dom.capacity()))))
 		return status_of(err);
@@ -612,16 +635,20 @@ run_tokenizer(FqSimdParser *parser, const char *buf, size_t len,
 	/* a token per index at most; grown, never shrunk */
 	if (!validate_only && parser->tokens.size() < nindex)
 		parser->tokens.resize(nindex);
-	if (parser->unescaped.size() < len)
-		parser->unescaped.resize(len);
 
 	/*
 	 * Most documents hold no backslash: one memchr over the whole text then
-	 * spares every string its own look for escapes.
+	 * spares every string its own look for escapes, and the document the
+	 * room for unescaped strings.
 	 */
+	bool		escapes = std::memchr(buf, '\\', len) != nullptr;
+
+	if (escapes && parser->unescaped.size() < len)
+		parser->unescaped.resize(len);
+
 	Stage1Tokenizer w{buf, len, dom.implementation->structural_indexes.get(), nindex,
 					  parser->tokens.data(), 0, parser->unescaped.data(),
-					  std::memchr(buf, '\\', len) != nullptr, false, validate_only};
+					  escapes, false, validate_only};
 
 	if ((err = w.run()))
 		return w.unsupported ? FQ_SIMD_UNSUPPORTED : status_of(err);

@@ -34,10 +34,10 @@ typedef enum FqSimdStatus
 								 * nesting, and for a lookup what simdjson's
 								 * On-Demand refuses), so the caller asks
 								 * PostgreSQL for the verdict */
-	FQ_SIMD_UNSUPPORTED,		/* valid JSON that the tokens cannot carry
-								 * faithfully: a number numeric might not
-								 * hold, a string holding \u0000; the caller
-								 * asks PostgreSQL */
+	FQ_SIMD_UNSUPPORTED,		/* JSON the tokens cannot carry faithfully
+								 * (a number numeric might not hold, a
+								 * string holding \u0000), met before any
+								 * error; the caller asks PostgreSQL */
 	FQ_SIMD_NOMEM,				/* allocation failed */
 	FQ_SIMD_INTERNAL			/* anything else, including a C++ exception */
 } FqSimdStatus;
@@ -100,12 +100,12 @@ typedef struct FqSimdToken
  * outlive the tokens.  A container's start token knows where the container
  * ends, so a reader steps over a value without looking into it.  Anything
  * that is not exactly one JSON value (RFC 8259), trailing content
- * included, or that nests deeper than 1024, is REJECTED.  UNSUPPORTED,
- * for valid JSON that PostgreSQL must judge: a number longer than 1000
- * characters or with an exponent of more than three digits (jsonb_in
- * converts every number, even one a later duplicate key replaces, and
- * numeric refuses some of those, 1e-400000), and a string or key holding
- * \u0000 (jsonb refuses it with 22P05).  The tokens live in the parser
+ * included, or that nests deeper than 1024, is REJECTED.  UNSUPPORTED
+ * stops the walk at what PostgreSQL must judge, valid or not what
+ * follows: a number longer than 1000 characters or with an exponent of
+ * more than three digits (jsonb_in converts every number, even one a later
+ * duplicate key replaces, and numeric refuses some of those, 1e-400000),
+ * and a string or key holding \u0000 (jsonb refuses it with 22P05).  The tokens live in the parser
  * until its next call.
  */
 extern FqSimdStatus fq_simd_tokenize(FqSimdParser *parser, const char *buf,
