@@ -205,10 +205,26 @@ append_bytes(StringInfo buf, const void *data, int n)
 }
 
 /*
+ * Copies n bytes, width <= n <= 2 * width, as two copies of width bytes
+ * that overlap; with width a constant, each is a fixed-size move.
+ */
+static pg_attribute_always_inline void
+copy_overlapping(char *dst, const char *src, int n, int width)
+{
+	uint64		head[2],
+				tail[2];
+
+	memcpy(head, src, width);
+	memcpy(tail, src + n - width, width);
+	memcpy(dst, head, width);
+	memcpy(dst + n - width, tail, width);
+}
+
+/*
  * Appends a key's or string's bytes.  Most are short (keys, uuids, names),
  * and for those a call into the C library's memcpy costs more than the
- * copy: up to 32 bytes are moved inline, as two copies of fixed size that
- * overlap, neither reading nor writing outside the n bytes.
+ * copy: up to 32 bytes are moved inline, neither reading nor writing
+ * outside the n bytes.
  */
 static pg_attribute_always_inline void
 append_text(StringInfo buf, const char *src, int n)
@@ -219,35 +235,11 @@ append_text(StringInfo buf, const char *src, int n)
 	dst = buf->data + buf->len;
 	buf->len += n;
 	if (n >= 16 && n <= 32)
-	{
-		uint64		a[2],
-					b[2];
-
-		memcpy(a, src, 16);
-		memcpy(b, src + n - 16, 16);
-		memcpy(dst, a, 16);
-		memcpy(dst + n - 16, b, 16);
-	}
+		copy_overlapping(dst, src, n, 16);
 	else if (n >= 8 && n < 16)
-	{
-		uint64		a,
-					b;
-
-		memcpy(&a, src, 8);
-		memcpy(&b, src + n - 8, 8);
-		memcpy(dst, &a, 8);
-		memcpy(dst + n - 8, &b, 8);
-	}
+		copy_overlapping(dst, src, n, 8);
 	else if (n >= 4 && n < 8)
-	{
-		uint32		a,
-					b;
-
-		memcpy(&a, src, 4);
-		memcpy(&b, src + n - 4, 4);
-		memcpy(dst, &a, 4);
-		memcpy(dst + n - 4, &b, 4);
-	}
+		copy_overlapping(dst, src, n, 4);
 	else if (n < 4)
 	{
 		for (int i = 0; i < n; i++)
