@@ -59,7 +59,7 @@ using simdjson::ondemand::json_type;
  * platform we build on uses) 63 in 64 end far enough from a page boundary.
  * AddressSanitizer would report such a read, so sanitized builds (the
  * fuzzer) always copy; so would Valgrind on a PostgreSQL built with
- * USE_VALGRIND (not Debian's), which marks the end of each palloc chunk.
+ * USE_VALGRIND (not Debian's), which marks the end of every memory chunk.
  */
 static inline size_t
 readable_capacity(const char *buf, size_t len, size_t capacity)
