@@ -141,20 +141,23 @@ wide_number(std::string_view s)
 	return digits > 3;
 }
 
-/* raw_json_token() includes the whitespace up to the next token */
-static std::string_view
-trim_token(std::string_view s)
-{
-	while (!s.empty() && (s.back() == ' ' || s.back() == '\t' ||
-						  s.back() == '\n' || s.back() == '\r'))
-		s.remove_suffix(1);
-	return s;
-}
-
 static inline bool
 is_json_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Strips the whitespace that follows a value up to the next token (which
+ * a scalar's text up to the next structural index, and simdjson's
+ * raw_json_token(), include)
+ */
+static std::string_view
+trim_token(std::string_view s)
+{
+	while (!s.empty() && is_json_space(s.back()))
+		s.remove_suffix(1);
+	return s;
 }
 
 /*
@@ -217,12 +220,7 @@ struct Stage1Tokenizer
 	/* The text of the scalar at index[i]: up to index[i + 1], less whitespace */
 	std::string_view scalar(uint32_t i) const
 	{
-		size_t		start = index[i];
-		size_t		end = index[i + 1];
-
-		while (end > start && is_json_space(buf[end - 1]))
-			end--;
-		return std::string_view(buf + start, end - start);
+		return trim_token(std::string_view(buf + index[i], index[i + 1] - index[i]));
 	}
 
 	inline bool string(uint32_t i, FqSimdTokenType type);
@@ -564,32 +562,6 @@ release_large_buffers(FqSimdParser *parser, size_t len)
 		std::vector<char>().swap(parser->unescaped);
 }
 
-static FqSimdStatus run_tokenizer(FqSimdParser *parser, const char *buf, size_t len,
-								  bool validate_only, const FqSimdToken **tokens,
-								  size_t *ntokens);
-
-/*
- * Validation is the tokenizer's grammar check with no token written: over
- * 1M documents 200 ms against 223 ms for simdjson's own two stages (which
- * build a DOM, copying every string and converting every number, and need
- * a padded copy of the document).
- */
-extern "C" FqSimdStatus
-fq_simd_validate(FqSimdParser *parser, const char *buf, size_t len) noexcept
-{
-	try
-	{
-		return run_tokenizer(parser, buf, len, true, nullptr, nullptr);
-	}
-	catch (const std::bad_alloc &)
-	{
-		return FQ_SIMD_NOMEM;
-	}
-	catch (...)
-	{
-		return FQ_SIMD_INTERNAL;
-	}
-}
 
 /*
  * Stage 1 and then the tokenizer over buf; with validate_only the grammar
@@ -660,6 +632,29 @@ run_tokenizer(FqSimdParser *parser, const char *buf, size_t len,
 	return FQ_SIMD_OK;
 }
 
+/*
+ * Validation is the tokenizer's grammar check with no token written: over
+ * 1M documents 200 ms against 223 ms for simdjson's own two stages (which
+ * build a DOM, copying every string and converting every number, and need
+ * a padded copy of the document).
+ */
+extern "C" FqSimdStatus
+fq_simd_validate(FqSimdParser *parser, const char *buf, size_t len) noexcept
+{
+	try
+	{
+		return run_tokenizer(parser, buf, len, true, nullptr, nullptr);
+	}
+	catch (const std::bad_alloc &)
+	{
+		return FQ_SIMD_NOMEM;
+	}
+	catch (...)
+	{
+		return FQ_SIMD_INTERNAL;
+	}
+}
+
 extern "C" FqSimdStatus
 fq_simd_tokenize(FqSimdParser *parser, const char *buf, size_t len,
 				 const FqSimdToken **tokens,
@@ -683,8 +678,7 @@ fq_simd_tokenize(FqSimdParser *parser, const char *buf, size_t len,
 static std::string_view
 trim_value(std::string_view s)
 {
-	while (!s.empty() && (s.front() == ' ' || s.front() == '\t' ||
-						  s.front() == '\n' || s.front() == '\r'))
+	while (!s.empty() && is_json_space(s.front()))
 		s.remove_prefix(1);
 	return trim_token(s);
 }
