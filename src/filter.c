@@ -30,8 +30,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "regex/regex.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -328,6 +330,28 @@ like_pattern(const JsonbValue *value, bool leading, bool trailing)
 }
 
 /*
+ * A regex / iregex pattern as text, compiled here so that an invalid pattern
+ * fails every call.  PostgreSQL compiles the pattern of ~ when it first
+ * compares a row; a custom plan also compiles it to estimate selectivity,
+ * but a generic plan (a cached shape's, soon) never does on a call that
+ * reaches no row, which would then return nothing where the plain SQL with
+ * the pattern written in fails.  The flags and collation are those ~ and ~*
+ * use on a data key, so the scan finds the pattern in PostgreSQL's regex
+ * cache.
+ */
+static Datum
+regex_datum(const JsonbValue *value, bool case_insensitive)
+{
+	text	   *pattern = cstring_to_text_with_len(value->val.string.val,
+												   value->val.string.len);
+
+	(void) RE_compile_and_cache(pattern,
+								REG_ADVANCED | (case_insensitive ? REG_ICASE : 0),
+								DEFAULT_COLLATION_OID);
+	return PointerGetDatum(pattern);
+}
+
+/*
  * A non-negative integer of at most nine digits, as len_* takes it.
  */
 static bool
@@ -392,6 +416,10 @@ fq_filter_param_value(const FqParamSource *source, const JsonbValue *value,
 			return true;
 		case FQ_PARAM_SUFFIX:
 			*result = CStringGetTextDatum(like_pattern(value, true, false));
+			return true;
+		case FQ_PARAM_REGEX:
+		case FQ_PARAM_IREGEX:
+			*result = regex_datum(value, source->conv == FQ_PARAM_IREGEX);
 			return true;
 		case FQ_PARAM_JSONB:
 			*result = JsonbPGetDatum(JsonbValueToJsonb((JsonbValue *) value));
@@ -524,7 +552,13 @@ emit_string(FilterContext *cx, const Target *t, int opno, const JsonbValue *valu
 		case OP_IENDSWITH:
 			conv = FQ_PARAM_SUFFIX;
 			break;
-		default:				/* like ilike regex iregex: the user's pattern */
+		case OP_REGEX:
+			conv = FQ_PARAM_REGEX;
+			break;
+		case OP_IREGEX:
+			conv = FQ_PARAM_IREGEX;
+			break;
+		default:				/* like ilike: the user's pattern */
 			conv = FQ_PARAM_SCALAR;
 			break;
 	}
