@@ -14,7 +14,11 @@ INSERT INTO corpus VALUES
   (''), (' '), ('{'), ('{"a"}'), ('{"a": }'), ('[1,]'), ('[1 2]'), ('01'), ('1.'),
   ('.5'), ('+1'), ('1e'), ('NaN'), ('Infinity'), ('tru'), ('nul'), ('"abc'),
   ('"\x"'), ('"\u12"'), (E'"a\nb"'), (E'"\t"'), ('{"a": 1} x'), ('[] []'),
-  ('{a: 1}'), ($$'a'$$), ('[1, 2'), ('{"a": [}'), ('"\'), ('//c');
+  ('{a: 1}'), ($$'a'$$), ('[1, 2'), ('{"a": [}'), ('"\'), ('//c'),
+  -- bytes after a closing quote (validation checks no string of a document
+  -- without a backslash: stage 1 must make each of these an index)
+  ('["a"b]'), ('{"a"b: 1}'), ('{"a" "b": 1}'), ('["a" "b"]'), ('"a" x'),
+  ('{"a": "b"c}'), ('["a"1]'), ('["a"true]'), ('["a"]"'), ('["é"x]'), ('"a""b"');
 
 CREATE FUNCTION pg_is_json(t text) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
