@@ -34,8 +34,8 @@ FROM fraiseql.plan_cache ORDER BY sql;
 DO $$ BEGIN FOR i IN 1..7 LOOP PERFORM count(*) FROM fraiseql.stream('tv_pc', jsonb_build_object('n', jsonb_build_object('eq', i))); END LOOP; END $$;
 SELECT sql, calls, generic_plan FROM fraiseql.plan_cache WHERE sql LIKE '%numeric) = %';
 
--- an invalid regex is an error on every call.  A custom plan compiles the
--- pattern while estimating its selectivity; the generic plan compiles it only
+-- an invalid regex or LIKE pattern is an error on every call.  A custom plan
+-- tries the pattern while estimating its selectivity; the generic plan only
 -- when it reaches a row, so without the check at translation a call matching
 -- no row would return nothing where the same plain SQL fails.
 DO $$ BEGIN FOR i IN 1..10 LOOP PERFORM count(*) FROM fraiseql.stream('tv_pc', jsonb_build_object('id', jsonb_build_object('eq', i), 'name', '{"regex": "^n"}'::jsonb)); END LOOP; END $$;
@@ -43,6 +43,13 @@ SELECT calls, generic_plan FROM fraiseql.plan_cache WHERE sql LIKE '%~ $2%';
 SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"eq": 0}, "name": {"regex": "(("}}');
 SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"eq": 0}, "name": {"iregex": "[z-a]"}}');
 SELECT count(*) FROM tv_pc WHERE id = 0 AND data->>'name' ~ '((';
+DO $$ BEGIN FOR i IN 1..10 LOOP PERFORM count(*) FROM fraiseql.stream('tv_pc', jsonb_build_object('id', jsonb_build_object('eq', i), 'name', '{"like": "n%"}'::jsonb)); END LOOP; END $$;
+SELECT calls, generic_plan FROM fraiseql.plan_cache WHERE sql LIKE '%LIKE $2%';
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"eq": 0}, "name": {"like": "n\\"}}');
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"eq": 0}, "name": {"ilike": "%\\\\\\"}}');
+SELECT 'n1' LIKE 'n\';
+-- an escaped backslash at the end is a valid pattern
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"id": {"eq": 0}, "name": {"like": "n\\\\"}}');
 
 -- a shape whose generic plan PostgreSQL misjudges (LIMIT $n is estimated at
 -- 10% of the rows), so it would plan every call: after five custom-planned

@@ -330,14 +330,38 @@ like_pattern(const JsonbValue *value, bool leading, bool trailing)
 }
 
 /*
- * A regex / iregex pattern as text, compiled here so that an invalid pattern
- * fails every call.  PostgreSQL compiles the pattern of ~ when it first
- * compares a row; a custom plan also compiles it to estimate selectivity,
- * but a generic plan (a cached shape's, soon) never does on a call that
- * reaches no row, which would then return nothing where the plain SQL with
- * the pattern written in fails.  The flags and collation are those ~ and ~*
- * use on a data key, so the scan finds the pattern in PostgreSQL's regex
- * cache.
+ * The patterns of like / ilike and regex / iregex are checked here, so that
+ * an invalid one fails every call.  PostgreSQL finds a pattern invalid only
+ * when a comparison gets that far; a custom plan compares it with the
+ * column's most common values while estimating selectivity, but a generic
+ * plan (a cached shape's, soon) compares nothing on a call that reaches no
+ * row, which would then return nothing where the plain SQL with the pattern
+ * written in fails.
+ */
+
+/* A LIKE pattern as written, refused as LIKE refuses it: ending in an escape */
+static Datum
+like_datum(const JsonbValue *value)
+{
+	const char *pattern = value->val.string.val;
+	int			len = value->val.string.len;
+	int			i = 0;
+
+	/* a byte scan will do: no server encoding has '\\' inside a character */
+	while (i < len)
+	{
+		if (pattern[i] == '\\' && i + 1 == len)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
+					 errmsg("LIKE pattern must not end with escape character")));
+		i += pattern[i] == '\\' ? 2 : 1;
+	}
+	return PointerGetDatum(cstring_to_text_with_len(pattern, len));
+}
+
+/*
+ * A regex pattern, compiled with the flags and collation ~ and ~* use on a
+ * data key, so that the scan finds it in PostgreSQL's regex cache.
  */
 static Datum
 regex_datum(const JsonbValue *value, bool case_insensitive)
@@ -416,6 +440,9 @@ fq_filter_param_value(const FqParamSource *source, const JsonbValue *value,
 			return true;
 		case FQ_PARAM_SUFFIX:
 			*result = CStringGetTextDatum(like_pattern(value, true, false));
+			return true;
+		case FQ_PARAM_LIKE:
+			*result = like_datum(value);
 			return true;
 		case FQ_PARAM_REGEX:
 		case FQ_PARAM_IREGEX:
@@ -552,14 +579,19 @@ emit_string(FilterContext *cx, const Target *t, int opno, const JsonbValue *valu
 		case OP_IENDSWITH:
 			conv = FQ_PARAM_SUFFIX;
 			break;
+		case OP_LIKE:
+		case OP_ILIKE:
+			conv = FQ_PARAM_LIKE;
+			break;
 		case OP_REGEX:
 			conv = FQ_PARAM_REGEX;
 			break;
 		case OP_IREGEX:
 			conv = FQ_PARAM_IREGEX;
 			break;
-		default:				/* like ilike: the user's pattern */
-			conv = FQ_PARAM_SCALAR;
+		default:
+			elog(ERROR, "unexpected string operator %s", operators[opno].name);
+			conv = FQ_PARAM_SCALAR; /* keep compiler quiet */
 			break;
 	}
 	append_text_target(cx, t, true);

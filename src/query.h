@@ -32,6 +32,7 @@ typedef enum FqParamConv
 	FQ_PARAM_CONTAINS,			/* a string as the LIKE pattern %s% */
 	FQ_PARAM_PREFIX,			/* ... as s% */
 	FQ_PARAM_SUFFIX,			/* ... as %s */
+	FQ_PARAM_LIKE,				/* a string as a LIKE pattern, checked */
 	FQ_PARAM_REGEX,				/* a string as a regex, checked to compile */
 	FQ_PARAM_IREGEX,			/* ... as a case-insensitive one */
 	FQ_PARAM_JSONB,				/* any JSON value as jsonb */
