@@ -133,6 +133,37 @@ SELECT count(*) FILTER (WHERE sql LIKE '%''name''%') AS hot,
 FROM fraiseql.plan_cache;
 SELECT calls = (SELECT n + 1 FROM cold) AS hot_calls FROM fraiseql.plan_cache WHERE sql LIKE '%''name''%';
 
+-- a plan this backend drops while a stream opened from it is still open is
+-- freed only when the stream is done.  Each case read freed memory before;
+-- the first crashed the backend with 16 entries.  More streams open at once
+-- than the cache holds (the first ones' plans evicted):
+CREATE FUNCTION open_at_once(n int) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  got bigint;
+BEGIN
+  EXECUTE 'SELECT count(*) FROM ' ||
+    (SELECT string_agg(format('fraiseql.stream(''tv_pc'', %L, NULL, 1) s%s',
+                              jsonb_build_object('open' || i, '{"isnull": true}'::jsonb), i), ', ')
+     FROM generate_series(1, n) i) INTO got;
+  RETURN got;
+END $$;
+SELECT open_at_once(least(capacity + 4, 24)) FROM fraiseql.plan_cache_info;
+-- a new verdict (the trial after five custom calls) prepares the shape anew
+-- while a stream of that shape is open
+SELECT fraiseql.plan_cache_reset();
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"gte": 1}}');
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"gte": 2}}');
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"gte": 3}}');
+SELECT count(*) FROM fraiseql.stream('tv_pc', '{"n": {"gte": 4}}');
+SELECT x::jsonb->>'id' AS id,
+       (SELECT count(*) FROM fraiseql.stream('tv_pc', jsonb_build_object('n', jsonb_build_object('gte', (x::jsonb->>'n')::int)))) AS same_or_more,
+       (SELECT count(*) FROM tv_pc WHERE (data->>'n')::int >= (x::jsonb->>'n')::int) AS plain
+FROM fraiseql.stream('tv_pc', '{"n": {"gte": 6}}') x;
+SELECT generic_plan IS NOT NULL AS decided FROM fraiseql.plan_cache WHERE sql LIKE '%>= $1%';
+-- plan_cache_reset() drops every plan of the backend, the open stream's too
+SELECT count(*), count(DISTINCT x::text) FROM fraiseql.stream('tv_pc', '{"n": {"eq": 2}}') x,
+  LATERAL (SELECT fraiseql.plan_cache_reset() WHERE x IS NOT NULL) r;
+
 -- invalidation: CREATE OR REPLACE VIEW drops the source's entries, and the
 -- next call sees the new definition (a stale plan would return old rows)
 SELECT fraiseql.plan_cache_reset();

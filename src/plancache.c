@@ -170,12 +170,28 @@ typedef struct FqPlanShared
 	FqPlanEntry entries[FLEXIBLE_ARRAY_MEMBER];
 } FqPlanShared;
 
+/*
+ * A backend's prepared plan, with the calls using it.  The local cache may
+ * drop a plan (evicted, prepared anew for another verdict, a hash
+ * collision, plan_cache_reset()) while a stream opened from it is still
+ * open, or while a nested call runs inside a statement executing it: the
+ * plan is then freed when the last such call is done, or at the end of the
+ * transaction, which no call outlives.
+ */
+struct FqPlanRef
+{
+	SPIPlanPtr	plan;
+	int			users;			/* calls between acquire and record */
+	bool		dropped;		/* no longer in the local cache */
+	dlist_node	busy_node;		/* in busy_plans while users > 0 */
+};
+
 /* A backend's prepared plan for one SQL text */
 typedef struct FqLocalPlan
 {
 	uint64		sql_hash;		/* hash key */
 	char	   *sql;
-	SPIPlanPtr	plan;
+	FqPlanRef  *ref;
 	int			options;		/* CURSOR_OPT_* it was prepared with */
 	dlist_node	lru_node;		/* in local_lru, most recently used first */
 } FqLocalPlan;
@@ -187,6 +203,8 @@ static HTAB *shared_index = NULL;
 
 static HTAB *local_plans = NULL;
 static dlist_head local_lru = DLIST_STATIC_INIT(local_lru);
+static dlist_head busy_plans = DLIST_STATIC_INIT(busy_plans);
+static uint64 transaction_count = 0;	/* tells a handle of an ended one */
 static uint64 local_hits = 0;
 static uint64 local_misses = 0;
 
@@ -273,14 +291,67 @@ fq_plancache_init(void)
 }
 
 static void
+free_plan_ref(FqPlanRef *ref)
+{
+	SPI_freeplan(ref->plan);
+	pfree(ref);
+}
+
+/* Takes a plan out of the local cache; freed now unless a call still uses it */
+static void
 free_local_plan(FqLocalPlan *lp)
 {
 	uint64		sql_hash = lp->sql_hash;
+	FqPlanRef  *ref = lp->ref;
 
 	dlist_delete(&lp->lru_node);
-	SPI_freeplan(lp->plan);
 	pfree(lp->sql);
 	hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
+	ref->dropped = true;
+	if (ref->users == 0)
+		free_plan_ref(ref);
+}
+
+/* A call is done with its plan */
+static void
+release_plan(FqPlanHandle *handle)
+{
+	FqPlanRef  *ref = handle->ref;
+
+	handle->ref = NULL;
+	handle->plan = NULL;
+	if (ref == NULL || handle->transaction != transaction_count)
+		return;					/* the transaction's end released it */
+	if (--ref->users > 0)
+		return;
+	dlist_delete(&ref->busy_node);
+	if (ref->dropped)
+		free_plan_ref(ref);
+}
+
+/*
+ * At the end of a transaction no call is using a plan any more; those that
+ * ended by an error never released theirs.
+ */
+static void
+plancache_xact_callback(XactEvent event, void *arg)
+{
+	dlist_mutable_iter iter;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT &&
+		event != XACT_EVENT_PARALLEL_ABORT && event != XACT_EVENT_PREPARE)
+		return;
+	transaction_count++;
+	dlist_foreach_modify(iter, &busy_plans)
+	{
+		FqPlanRef  *ref = dlist_container(FqPlanRef, busy_node, iter.cur);
+
+		dlist_delete(&ref->busy_node);
+		ref->users = 0;
+		if (ref->dropped)
+			free_plan_ref(ref);
+	}
 }
 
 /* How many custom plans PostgreSQL has built for a prepared statement */
@@ -339,6 +410,7 @@ init_local_plans(void)
 	info.hcxt = CacheMemoryContext;
 	local_plans = hash_create("fraiseql local plans", 256, &info,
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	RegisterXactCallback(plancache_xact_callback, NULL);
 }
 
 /* Keeps the local cache within fraiseql.plan_cache_size: drop the LRU plan */
@@ -510,6 +582,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	int			options;
 
 	handle->plan = NULL;
+	handle->ref = NULL;
 	handle->slot = -1;
 	handle->generation = 0;
 	handle->custom_plans_before = 0;
@@ -560,6 +633,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	{
 		SPIPlanPtr	plan;
 		char	   *sql;
+		FqPlanRef  *ref;
 		instr_time	start;
 		instr_time	prepared;
 
@@ -583,11 +657,13 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 		handle->prepare_ms = INSTR_TIME_GET_MILLISEC(prepared);
 
 		sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
+		ref = MemoryContextAllocZero(CacheMemoryContext, sizeof(FqPlanRef));
+		ref->plan = plan;
 		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size)
 			evict_local_plan();
 		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
 		lp->sql = sql;
-		lp->plan = plan;
+		lp->ref = ref;
 		lp->options = options;
 		dlist_push_head(&local_lru, &lp->lru_node);
 
@@ -606,8 +682,12 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 		}
 	}
 	dlist_move_head(&local_lru, &lp->lru_node);
-	handle->plan = lp->plan;
-	handle->custom_plans_before = custom_plans_of(lp->plan);
+	if (lp->ref->users++ == 0)
+		dlist_push_head(&busy_plans, &lp->ref->busy_node);
+	handle->ref = lp->ref;
+	handle->transaction = transaction_count;
+	handle->plan = lp->ref->plan;
+	handle->custom_plans_before = custom_plans_of(handle->plan);
 	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
 }
 
@@ -678,17 +758,23 @@ next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
  * A custom call still counts its planning, which it pays every time.
  */
 void
-fq_plancache_record(const FqPlanHandle *handle, uint64 rows, double elapsed_ms)
+fq_plancache_record(FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 {
 	FqPlanEntry *e;
 	bool		custom;
 	double		run_ms = Max(elapsed_ms - handle->prepare_ms, 0.0);
 
-	if (shared == NULL || handle->slot < 0 || handle->plan == NULL)
+	/* a call whose transaction has ended has nothing to count by */
+	if (handle->ref == NULL || handle->transaction != transaction_count)
+	{
+		release_plan(handle);
 		return;
-
+	}
 	/* GetCachedPlan counts every custom plan it builds */
 	custom = custom_plans_of(handle->plan) > handle->custom_plans_before;
+	release_plan(handle);
+	if (shared == NULL || handle->slot < 0)
+		return;
 
 	e = &shared->entries[handle->slot];
 	LWLockAcquire(shared->lock, LW_SHARED);

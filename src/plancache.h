@@ -22,10 +22,17 @@ typedef enum FqPlanOutcome
 	FQ_PLAN_MISS				/* first call of this shape (since eviction) */
 } FqPlanOutcome;
 
-/* What one call got from the cache; handed back to fq_plancache_record */
+typedef struct FqPlanRef FqPlanRef;
+
+/*
+ * What one call got from the cache; handed back to fq_plancache_record,
+ * which releases the plan (the transaction's end does, if the call fails)
+ */
 typedef struct FqPlanHandle
 {
 	SPIPlanPtr	plan;			/* NULL when the cache is off */
+	FqPlanRef  *ref;			/* the hold on it */
+	uint64		transaction;	/* the backend's count when acquired */
 	FqPlanOutcome outcome;
 	int			slot;			/* shared entry, or -1 */
 	uint32		generation;		/* of that slot when acquired */
@@ -38,7 +45,7 @@ extern int	fq_plan_cache_size;
 
 extern void fq_plancache_init(void);
 extern void fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle);
-extern void fq_plancache_record(const FqPlanHandle *handle, uint64 rows,
+extern void fq_plancache_record(FqPlanHandle *handle, uint64 rows,
 								double elapsed_ms);
 extern const char *fq_plancache_outcome_name(FqPlanOutcome outcome);
 
