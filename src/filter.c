@@ -334,9 +334,9 @@ like_pattern(const JsonbValue *value, bool leading, bool trailing)
  * an invalid one fails every call.  PostgreSQL finds a pattern invalid only
  * when a comparison gets that far; a custom plan compares it with the
  * column's most common values while estimating selectivity, but a generic
- * plan (a cached shape's, soon) compares nothing on a call that reaches no
- * row, which would then return nothing where the plain SQL with the pattern
- * written in fails.
+ * plan, which a cached shape soon runs, compares nothing on a call that
+ * reaches no row, which would then return nothing where the plain SQL with
+ * the pattern written in fails.
  */
 
 /* A LIKE pattern as written, refused as LIKE refuses it: ending in an escape */
