@@ -163,6 +163,36 @@ SELECT generic_plan IS NOT NULL AS decided FROM fraiseql.plan_cache WHERE sql LI
 -- plan_cache_reset() drops every plan of the backend, the open stream's too
 SELECT count(*), count(DISTINCT x::text) FROM fraiseql.stream('tv_pc', '{"n": {"eq": 2}}') x,
   LATERAL (SELECT fraiseql.plan_cache_reset() WHERE x IS NOT NULL) r;
+-- planning a statement can call fraiseql with the same statement (here a
+-- STABLE function the planner evaluates, once per outer call): the plan the
+-- nested call entered is replaced, not leaked beside it (two prepared copies
+-- remained before, and the LRU list was corrupted)
+CREATE FUNCTION nested_bound() RETURNS int LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF current_setting('regress_fq.nested', true) = 'on' THEN
+    PERFORM set_config('regress_fq.nested', 'off', false);
+    PERFORM fraiseql.count('v_nested', '{"n": {"gte": 2}}');
+  END IF;
+  RETURN 1000;
+END $$;
+CREATE VIEW v_nested AS SELECT id, data FROM tv_pc WHERE id <= nested_bound();
+CREATE TABLE nested_counts (call int, got bigint);
+DO $$
+BEGIN
+  FOR i IN 1..8 LOOP
+    PERFORM set_config('regress_fq.nested', 'on', false);
+    INSERT INTO nested_counts SELECT i, fraiseql.count('v_nested', '{"n": {"gte": 1}}');
+  END LOOP;
+END $$;
+SELECT count(*) AS calls, min(got), max(got),
+       (SELECT count(*) FROM tv_pc WHERE (data->>'n')::int >= 1) AS plain
+FROM nested_counts;
+SELECT count(*) AS prepared_copies FROM pg_backend_memory_contexts
+WHERE name = 'CachedPlanSource' AND ident LIKE 'SELECT count(*) FROM public.v_nested%';
+SELECT fraiseql.plan_cache_reset();
+SELECT count(*) AS after_reset FROM pg_backend_memory_contexts
+WHERE name = 'CachedPlanSource' AND ident LIKE 'SELECT count(*) FROM public.v_nested%';
+DROP VIEW v_nested;
 
 -- invalidation: CREATE OR REPLACE VIEW drops the source's entries, and the
 -- next call sees the new definition (a stale plan would return old rows)

@@ -659,9 +659,19 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 		sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
 		ref = MemoryContextAllocZero(CacheMemoryContext, sizeof(FqPlanRef));
 		ref->plan = plan;
+
+		/*
+		 * Planning can run user code (a STABLE function the planner
+		 * evaluates) that calls fraiseql with this very statement, which
+		 * then entered the hash meanwhile: this plan replaces that one.
+		 */
+		lp = hash_search(local_plans, &sql_hash, HASH_FIND, NULL);
+		if (lp)
+			free_local_plan(lp);
 		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size)
 			evict_local_plan();
 		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
+		Assert(!found);
 		lp->sql = sql;
 		lp->ref = ref;
 		lp->options = options;
