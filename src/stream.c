@@ -13,9 +13,10 @@
  * largest chunk), and the little else a chunk needs lives in a memory
  * context reset before the next chunk, so a stream holds about one chunk
  * whatever the result size.  The portal belongs to the transaction; we find
- * it again by name.  It is closed when the last row has been read, and by
- * an ExprContext callback when the caller stops early (an outer LIMIT) or
- * rescans; on error, transaction abort drops it.
+ * it again by name (it is held when a WITH HOLD cursor reads the stream).
+ * It is closed when the last row has been read, and by an ExprContext
+ * callback when the caller stops early (an outer LIMIT) or rescans; on
+ * error, transaction abort drops it.
  *
  *-------------------------------------------------------------------------
  */
@@ -87,6 +88,17 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 										   query->nparams, query->param_types,
 										   query->param_values, NULL,
 										   true, CURSOR_OPT_NO_SCROLL);
+
+	/*
+	 * Read by a WITH HOLD cursor, the stream's own portal is held too.
+	 * COMMIT persists the held cursor by running it on to its end, which
+	 * reads this portal; but it drops every portal not held, in the order
+	 * of the portal hash, possibly this one first.  Held, it is either
+	 * still open then or already persisted itself, and the stream closes
+	 * it when it ends, as always; an abort drops it like any other.
+	 */
+	if (ActivePortal && (ActivePortal->cursorOptions & CURSOR_OPT_HOLD))
+		portal->cursorOptions |= CURSOR_OPT_HOLD;
 	cursor->portal_name = MemoryContextStrdup(parent, portal->name);
 	SPI_finish();
 	INSTR_TIME_SET_CURRENT(now);
