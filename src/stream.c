@@ -234,7 +234,7 @@ fetch_chunk(FqCursor *cursor)
 				(errcode(ERRCODE_INVALID_CURSOR_STATE),
 				 errmsg("fraiseql stream cursor \"%s\" no longer exists",
 						cursor->portal_name),
-				 errdetail("The transaction that opened it ended, or was rolled back to a savepoint taken before.")));
+				 errdetail("The transaction that opened it has ended, or was rolled back to a savepoint set before it was opened.")));
 
 	receiver.pub.receiveSlot = chunk_receive;
 	receiver.pub.rStartup = chunk_startup;
