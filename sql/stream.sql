@@ -114,5 +114,32 @@ FETCH 1 FROM h;
 COMMIT;
 FETCH ALL FROM h;
 CLOSE h;
+-- a held cursor whose own expression fails inside a savepoint dies without
+-- closing the stream it reads: COMMIT must not keep that stream's portal
+-- (it stayed, holdable, for the rest of the session)
+BEGIN;
+DECLARE k NO SCROLL CURSOR WITH HOLD FOR
+  SELECT 10 / ((s::jsonb->>'id')::int - 3) AS q
+  FROM fraiseql.stream('tv_thing', '{"id": {"lte": 6}}', '[{"field": "id"}]', NULL, NULL, NULL, NULL, 1) s;
+FETCH 1 FROM k;
+SAVEPOINT before_fetch;
+FETCH 5 FROM k;
+ROLLBACK TO before_fetch;
+COMMIT;
+-- a held cursor that fails while COMMIT persists it: the abort must not
+-- keep the stream's portal if COMMIT persisted that one first (the portal
+-- hash decides which goes first; either way none may remain)
+BEGIN;
+DECLARE c NO SCROLL CURSOR WITH HOLD FOR
+  SELECT 1 / ((s::jsonb->>'id')::int - 5) AS q
+  FROM fraiseql.stream('tv_thing', '{"id": {"lte": 6}}', '[{"field": "id"}]', NULL, NULL, NULL, NULL, 1) s;
+FETCH 2 FROM c;
+COMMIT;
+BEGIN;
+DECLARE d NO SCROLL CURSOR WITH HOLD FOR
+  SELECT 1 / ((s::jsonb->>'id')::int - 5) AS q
+  FROM fraiseql.stream('tv_thing', '{"id": {"lte": 6}}', '[{"field": "id"}]', NULL, NULL, NULL, NULL, 1) s;
+FETCH 2 FROM d;
+COMMIT;
 -- the streams' held portals were closed with them
 SELECT count(*) AS held_portals_left FROM pg_backend_memory_contexts WHERE name = 'PortalHoldContext';

@@ -22,6 +22,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -51,6 +52,58 @@ fq_chunk_size_arg(bool isnull, int32 value)
 				 errmsg("chunk_size must be between %d and %d",
 						FQ_CHUNK_SIZE_MIN, FQ_CHUNK_SIZE_MAX)));
 	return value;
+}
+
+/*
+ * The stream portals marked holdable (fq_cursor_open), by name, until their
+ * stream closes them.  COMMIT persists a held cursor by running it on to
+ * its end, which closes the streams it reads; one still listed once every
+ * cursor is persisted (its reader failed inside a rolled-back savepoint) or
+ * after an abort (it was persisted before a later cursor failed) has no
+ * reader left, and would otherwise live as long as the session.
+ */
+static List *held_portals = NIL;
+static bool held_portals_callback = false;
+
+static void
+forget_held_portal(const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, held_portals)
+	{
+		char	   *held = lfirst(lc);
+
+		if (strcmp(held, name) == 0)
+		{
+			held_portals = foreach_delete_current(held_portals, lc);
+			pfree(held);
+			return;
+		}
+	}
+}
+
+static void
+drop_orphaned_held_portals(XactEvent event, void *arg)
+{
+	ListCell   *lc;
+
+	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_ABORT)
+		return;
+	foreach(lc, held_portals)
+	{
+		char	   *name = lfirst(lc);
+		Portal		portal = GetPortalByName(name);
+
+		/* after an abort, only one already persisted outlives it */
+		if (PortalIsValid(portal) &&
+			(event == XACT_EVENT_PRE_COMMIT ||
+			 portal->createSubid == InvalidSubTransactionId))
+			PortalDrop(portal, false);
+		pfree(name);
+	}
+	list_free(held_portals);
+	held_portals = NIL;
 }
 
 /*
@@ -97,8 +150,20 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	 * still open then or already persisted itself, and the stream closes
 	 * it when it ends, as always; an abort drops it like any other.
 	 */
-	if (ActivePortal && (ActivePortal->cursorOptions & CURSOR_OPT_HOLD))
+	if (ActivePortal && (ActivePortal->cursorOptions & CURSOR_OPT_HOLD) &&
+		!InSecurityRestrictedOperation())
+	{
+		MemoryContext oldcontext = MemoryContextSwitchTo(TopMemoryContext);
+
+		if (!held_portals_callback)
+		{
+			RegisterXactCallback(drop_orphaned_held_portals, NULL);
+			held_portals_callback = true;
+		}
+		held_portals = lappend(held_portals, pstrdup(portal->name));
+		MemoryContextSwitchTo(oldcontext);
 		portal->cursorOptions |= CURSOR_OPT_HOLD;
+	}
 	cursor->portal_name = MemoryContextStrdup(parent, portal->name);
 	SPI_finish();
 	INSTR_TIME_SET_CURRENT(now);
@@ -118,6 +183,8 @@ fq_cursor_close(FqCursor *cursor)
 	{
 		Portal		portal = SPI_cursor_find(cursor->portal_name);
 
+		if (held_portals != NIL)
+			forget_held_portal(cursor->portal_name);
 		if (portal)
 			SPI_cursor_close(portal);
 		cursor->portal_name = NULL;
