@@ -193,6 +193,37 @@ SELECT fraiseql.plan_cache_reset();
 SELECT count(*) AS after_reset FROM pg_backend_memory_contexts
 WHERE name = 'CachedPlanSource' AND ident LIKE 'SELECT count(*) FROM public.v_nested%';
 DROP VIEW v_nested;
+-- a statement whose generic planning fails (user code the planner runs
+-- raises) is not kept: each failing call left a prepared copy before
+CREATE FUNCTION failing_bound() RETURNS int LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF current_setting('regress_fq.fail', true) = 'on' THEN
+    RAISE EXCEPTION 'planning fails';
+  END IF;
+  RETURN 1000;
+END $$;
+CREATE VIEW v_failing AS SELECT id, data FROM tv_pc WHERE id <= failing_bound();
+-- five custom-planned calls, then the shape's trial wants a generic plan
+DO $$ BEGIN FOR i IN 1..5 LOOP PERFORM fraiseql.count('v_failing', jsonb_build_object('n', jsonb_build_object('gte', i))); END LOOP; END $$;
+SELECT generic_plan IS NULL AS undecided FROM fraiseql.plan_cache WHERE sql LIKE '%v_failing%';
+SET regress_fq.fail = on;
+CREATE TABLE failures (call int, message text);
+DO $$
+BEGIN
+  FOR i IN 1..3 LOOP
+    BEGIN
+      PERFORM fraiseql.count('v_failing', '{"n": {"gte": 1}}');
+    EXCEPTION WHEN others THEN
+      INSERT INTO failures VALUES (i, SQLERRM);
+    END;
+  END LOOP;
+END $$;
+RESET regress_fq.fail;
+SELECT * FROM failures ORDER BY call;
+SELECT count(*) AS prepared_copies FROM pg_backend_memory_contexts
+WHERE name = 'CachedPlanSource' AND ident LIKE 'SELECT count(*) FROM public.v_failing%';
+SELECT fraiseql.count('v_failing', '{"n": {"gte": 1}}') AS works_again;
+DROP VIEW v_failing;
 
 -- invalidation: CREATE OR REPLACE VIEW drops the source's entries, and the
 -- next call sees the new definition (a stale plan would return old rows)

@@ -646,11 +646,24 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 		SPI_keepplan(plan);
 		if (options & CURSOR_OPT_GENERIC_PLAN)
 		{
-			/* plan it now, so the call's time for the verdict leaves it out */
-			CachedPlan *generic_plan = SPI_plan_get_cached_plan(plan);
+			/*
+			 * Plan it now, so the call's time for the verdict leaves it out.
+			 * Planning can fail (user code the planner runs, a cancel), and
+			 * the kept plan, not yet in the cache, must not outlive that.
+			 */
+			PG_TRY();
+			{
+				CachedPlan *generic_plan = SPI_plan_get_cached_plan(plan);
 
-			if (generic_plan)
-				ReleaseCachedPlan(generic_plan, CurrentResourceOwner);
+				if (generic_plan)
+					ReleaseCachedPlan(generic_plan, CurrentResourceOwner);
+			}
+			PG_CATCH();
+			{
+				SPI_freeplan(plan);
+				PG_RE_THROW();
+			}
+			PG_END_TRY();
 		}
 		INSTR_TIME_SET_CURRENT(prepared);
 		INSTR_TIME_SUBTRACT(prepared, start);
