@@ -16,7 +16,8 @@
  * it again by name (it is held when a WITH HOLD cursor reads the stream).
  * It is closed when the last row has been read, and by an ExprContext
  * callback when the caller stops early (an outer LIMIT) or rescans; on
- * error, transaction abort drops it.
+ * error, transaction abort drops it (a held one whose reader is gone, the
+ * transaction's end).
  *
  *-------------------------------------------------------------------------
  */
@@ -148,7 +149,8 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	 * reads this portal; but it drops every portal not held, in the order
 	 * of the portal hash, possibly this one first.  Held, it is either
 	 * still open then or already persisted itself, and the stream closes
-	 * it when it ends, as always; an abort drops it like any other.
+	 * it when it ends, as always; one left without a reader is dropped by
+	 * drop_orphaned_held_portals.
 	 */
 	if (ActivePortal && (ActivePortal->cursorOptions & CURSOR_OPT_HOLD) &&
 		!InSecurityRestrictedOperation())
