@@ -21,6 +21,7 @@ OBJS = \
 	src/scan.o \
 	src/callargs.o \
 	src/plancache.o \
+	src/localplans.o \
 	src/selection.o \
 	src/project.o \
 	src/jsonwrite.o \

@@ -11,8 +11,8 @@
  * about the shape's plans (the generic-plan verdict, below), so later
  * backends skip the custom plans PostgreSQL otherwise tries first.
  * Executable plans cannot live in shared memory, so each backend keeps its
- * own SPI plans (SPI_prepare_cursor + SPI_keepplan) in a local hash keyed by
- * the same SQL; PostgreSQL's plancache revalidates them after DDL.
+ * own SPI plans, keyed by the same SQL (localplans.c); this file decides
+ * with which cursor options they are prepared.
  *
  * Locking protocol (modelled on pg_stat_statements):
  *	- the LWLock protects the index hash and the key, text and generation of
@@ -66,12 +66,10 @@
  */
 #include "postgres.h"
 
-#include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
-#include "lib/ilist.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/ipc.h"
@@ -82,13 +80,10 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
-#include "utils/inval.h"
-#include "utils/lsyscache.h"
-#include "utils/memutils.h"
-#include "utils/plancache.h"
 #include "utils/timestamp.h"
 
 #include "fraiseql.h"
+#include "localplans.h"
 #include "plancache.h"
 #include "shape.h"
 
@@ -170,43 +165,10 @@ typedef struct FqPlanShared
 	FqPlanEntry entries[FLEXIBLE_ARRAY_MEMBER];
 } FqPlanShared;
 
-/*
- * A backend's prepared plan, with the calls using it.  The local cache may
- * drop a plan (evicted, prepared anew for another verdict, a hash
- * collision, plan_cache_reset()) while a stream opened from it is still
- * open, or while a nested call runs inside a statement executing it: the
- * plan is then freed when the last such call is done, or at the end of the
- * transaction, which no call outlives.
- */
-struct FqPlanRef
-{
-	SPIPlanPtr	plan;
-	int			users;			/* calls between acquire and record */
-	bool		dropped;		/* no longer in the local cache */
-	dlist_node	busy_node;		/* in busy_plans while users > 0 */
-};
-
-/* A backend's prepared plan for one SQL text */
-typedef struct FqLocalPlan
-{
-	uint64		sql_hash;		/* hash key */
-	char	   *sql;
-	FqPlanRef  *ref;
-	int			options;		/* CURSOR_OPT_* it was prepared with */
-	dlist_node	lru_node;		/* in local_lru, most recently used first */
-} FqLocalPlan;
-
 int			fq_plan_cache_size = 1000;
 
 static FqPlanShared *shared = NULL;
 static HTAB *shared_index = NULL;
-
-static HTAB *local_plans = NULL;
-static dlist_head local_lru = DLIST_STATIC_INIT(local_lru);
-static dlist_head busy_plans = DLIST_STATIC_INIT(busy_plans);
-static uint64 transaction_count = 0;	/* tells a handle of an ended one */
-static uint64 local_hits = 0;
-static uint64 local_misses = 0;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -290,97 +252,6 @@ fq_plancache_init(void)
 	shmem_startup_hook = plancache_shmem_startup;
 }
 
-static void
-free_plan_ref(FqPlanRef *ref)
-{
-	SPI_freeplan(ref->plan);
-	pfree(ref);
-}
-
-/* Takes a plan out of the local cache; freed now unless a call still uses it */
-static void
-free_local_plan(FqLocalPlan *lp)
-{
-	uint64		sql_hash = lp->sql_hash;
-	FqPlanRef  *ref = lp->ref;
-
-	dlist_delete(&lp->lru_node);
-	pfree(lp->sql);
-	hash_search(local_plans, &sql_hash, HASH_REMOVE, NULL);
-	ref->dropped = true;
-	if (ref->users == 0)
-		free_plan_ref(ref);
-}
-
-/* A call is done with its plan */
-static void
-release_plan(FqPlanHandle *handle)
-{
-	FqPlanRef  *ref = handle->ref;
-
-	handle->ref = NULL;
-	handle->plan = NULL;
-	if (ref == NULL || handle->transaction != transaction_count)
-		return;					/* the transaction's end released it */
-	if (--ref->users > 0)
-		return;
-	dlist_delete(&ref->busy_node);
-	if (ref->dropped)
-		free_plan_ref(ref);
-}
-
-/*
- * At the end of a transaction no call is using a plan any more; those that
- * ended by an error never released theirs.
- */
-static void
-plancache_xact_callback(XactEvent event, void *arg)
-{
-	dlist_mutable_iter iter;
-
-	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
-		event != XACT_EVENT_PARALLEL_COMMIT &&
-		event != XACT_EVENT_PARALLEL_ABORT && event != XACT_EVENT_PREPARE)
-		return;
-	transaction_count++;
-	dlist_foreach_modify(iter, &busy_plans)
-	{
-		FqPlanRef  *ref = dlist_container(FqPlanRef, busy_node, iter.cur);
-
-		dlist_delete(&ref->busy_node);
-		ref->users = 0;
-		if (ref->dropped)
-			free_plan_ref(ref);
-	}
-}
-
-/* How many custom plans PostgreSQL has built for a prepared statement */
-static int64
-custom_plans_of(SPIPlanPtr plan)
-{
-	List	   *sources = SPI_plan_get_plan_sources(plan);
-
-	if (list_length(sources) != 1)
-		return 0;
-	return ((CachedPlanSource *) linitial(sources))->num_custom_plans;
-}
-
-/*
- * Drops all of this backend's plans.
- */
-static void
-drop_local_plans(void)
-{
-	HASH_SEQ_STATUS seq;
-	FqLocalPlan *lp;
-
-	if (local_plans == NULL)
-		return;
-	hash_seq_init(&seq, local_plans);
-	while ((lp = hash_seq_search(&seq)) != NULL)
-		free_local_plan(lp);
-}
-
 /* Starts the counts of the calls a verdict is judged by */
 static void
 reset_plan_counts(FqPlanEntry *e)
@@ -397,29 +268,6 @@ remove_shared_entry(FqPlanEntry *e)
 	hash_search(shared_index, &e->key, HASH_REMOVE, NULL);
 	e->in_use = false;
 	shared->nentries--;
-}
-
-static void
-init_local_plans(void)
-{
-	HASHCTL		info;
-
-	memset(&info, 0, sizeof(info));
-	info.keysize = sizeof(uint64);
-	info.entrysize = sizeof(FqLocalPlan);
-	info.hcxt = CacheMemoryContext;
-	local_plans = hash_create("fraiseql local plans", 256, &info,
-							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	RegisterXactCallback(plancache_xact_callback, NULL);
-}
-
-/* Keeps the local cache within fraiseql.plan_cache_size: drop the LRU plan */
-static void
-evict_local_plan(void)
-{
-	if (!dlist_is_empty(&local_lru))
-		free_local_plan(dlist_container(FqLocalPlan, lru_node,
-										dlist_tail_node(&local_lru)));
 }
 
 static bool
@@ -576,8 +424,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 {
 	uint64		sql_hash;
 	FqLocalPlan *lp;
-	bool		found;
-	bool		hit;
+	bool		hit = false;
 	uint32		generic = GENERIC_UNKNOWN;
 	int			options;
 
@@ -592,29 +439,10 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	if (fq_plan_cache_size == 0)
 		return;
 
-	if (local_plans == NULL)
-		init_local_plans();
-
 	sql_hash = hash_bytes_extended((const unsigned char *) query->sql.data,
 								   query->sql.len, query->source->relid);
-	lp = hash_search(local_plans, &sql_hash, HASH_FIND, NULL);
-	if (lp && strcmp(lp->sql, query->sql.data) != 0)
-	{
-		/* a hash collision: the newer shape takes the slot */
-		free_local_plan(lp);
-		lp = NULL;
-	}
-
 	if (shared)
 		hit = shared_lookup(query, sql_hash, handle, &generic);
-	else
-	{
-		hit = lp != NULL;
-		if (hit)
-			local_hits++;
-		else
-			local_misses++;
-	}
 
 	options = CURSOR_OPT_NO_SCROLL;
 	if (generic == GENERIC_YES || generic == GENERIC_TRIAL)
@@ -622,74 +450,12 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	else if (generic == GENERIC_NO)
 		options |= CURSOR_OPT_CUSTOM_PLAN;
 
-	/* the verdict changed since this backend prepared the shape */
-	if (lp && lp->options != options)
-	{
-		free_local_plan(lp);
-		lp = NULL;
-	}
-
+	lp = fq_localplans_find(sql_hash, query->sql.data, options);
+	if (!shared)
+		hit = lp != NULL;
 	if (lp == NULL)
 	{
-		SPIPlanPtr	plan;
-		char	   *sql;
-		FqPlanRef  *ref;
-		instr_time	start;
-		instr_time	prepared;
-
-		INSTR_TIME_SET_CURRENT(start);
-		plan = SPI_prepare_cursor(query->sql.data, query->nparams,
-								  query->param_types, options);
-		if (plan == NULL)
-			elog(ERROR, "fraiseql: could not prepare generated query: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		if (options & CURSOR_OPT_GENERIC_PLAN)
-		{
-			/*
-			 * Plan it now, so the call's time for the verdict leaves it out.
-			 * Planning can fail (user code the planner runs, a cancel), and
-			 * the kept plan, not yet in the cache, must not outlive that.
-			 */
-			PG_TRY();
-			{
-				CachedPlan *generic_plan = SPI_plan_get_cached_plan(plan);
-
-				if (generic_plan)
-					ReleaseCachedPlan(generic_plan, CurrentResourceOwner);
-			}
-			PG_CATCH();
-			{
-				SPI_freeplan(plan);
-				PG_RE_THROW();
-			}
-			PG_END_TRY();
-		}
-		INSTR_TIME_SET_CURRENT(prepared);
-		INSTR_TIME_SUBTRACT(prepared, start);
-		handle->prepare_ms = INSTR_TIME_GET_MILLISEC(prepared);
-
-		sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
-		ref = MemoryContextAllocZero(CacheMemoryContext, sizeof(FqPlanRef));
-		ref->plan = plan;
-
-		/*
-		 * Planning can run user code (a STABLE function the planner
-		 * evaluates) that calls fraiseql with this very statement, which
-		 * then entered the hash meanwhile: this plan replaces that one.
-		 */
-		lp = hash_search(local_plans, &sql_hash, HASH_FIND, NULL);
-		if (lp)
-			free_local_plan(lp);
-		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size)
-			evict_local_plan();
-		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
-		Assert(!found);
-		lp->sql = sql;
-		lp->ref = ref;
-		lp->options = options;
-		dlist_push_head(&local_lru, &lp->lru_node);
-
+		lp = fq_localplans_prepare(query, sql_hash, options, &handle->prepare_ms);
 		if (handle->slot >= 0)
 		{
 			FqPlanEntry *e = &shared->entries[handle->slot];
@@ -704,13 +470,8 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 			LWLockRelease(shared->lock);
 		}
 	}
-	dlist_move_head(&local_lru, &lp->lru_node);
-	if (lp->ref->users++ == 0)
-		dlist_push_head(&busy_plans, &lp->ref->busy_node);
-	handle->ref = lp->ref;
-	handle->transaction = transaction_count;
-	handle->plan = lp->ref->plan;
-	handle->custom_plans_before = custom_plans_of(handle->plan);
+	fq_localplans_hold(lp, handle);
+	handle->custom_plans_before = fq_localplans_custom_plans(handle->plan);
 	handle->outcome = hit ? FQ_PLAN_HIT : FQ_PLAN_MISS;
 }
 
@@ -788,14 +549,14 @@ fq_plancache_record(FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 	double		run_ms = Max(elapsed_ms - handle->prepare_ms, 0.0);
 
 	/* a call whose transaction has ended has nothing to count by */
-	if (handle->ref == NULL || handle->transaction != transaction_count)
+	if (!fq_localplans_held(handle))
 	{
-		release_plan(handle);
+		fq_localplans_release(handle);
 		return;
 	}
 	/* GetCachedPlan counts every custom plan it builds */
-	custom = custom_plans_of(handle->plan) > handle->custom_plans_before;
-	release_plan(handle);
+	custom = fq_localplans_custom_plans(handle->plan) > handle->custom_plans_before;
+	fq_localplans_release(handle);
 	if (shared == NULL || handle->slot < 0)
 		return;
 
@@ -975,7 +736,7 @@ fraiseql_plan_cache_reset(PG_FUNCTION_ARGS)
 	pg_atomic_write_u64(&shared->evictions, 0);
 	pg_atomic_write_u64(&shared->invalidations, 0);
 	LWLockRelease(shared->lock);
-	drop_local_plans();
+	fq_localplans_drop_all();
 	fq_shape_reset();
 	PG_RETURN_VOID();
 }
