@@ -13,9 +13,13 @@
  *
  * which the scan evaluates with simdjson's On-Demand API: only the values on
  * the path are examined, at SIMD speed.  Everything else in the predicate
- * (casts, comparisons, LIKE, @>, NULL logic) stays PostgreSQL's, so a json
- * source returns exactly the rows of the same jsonb source, and native
+ * (casts, comparisons, LIKE, @>, NULL logic) stays PostgreSQL's, and native
  * columns, ordering and LIMIT/OFFSET stay in the plan where indexes apply.
+ * A json source returns the rows of the same jsonb source, except where
+ * the text of a value differs between the two types and an operator reads
+ * that text: json's ->> gives a number or a container as written ("1e3",
+ * {"a":1}), jsonb's as normalised ("1000", {"a": 1}), so a pattern match
+ * on such a key can differ, as it does between the two operators.
  *
  * The results equal the json operators' on every input: last duplicate key
  * wins, a step into a non-object gives NULL, containers come back as written.
