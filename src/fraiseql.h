@@ -41,10 +41,13 @@ extern bool fq_enable_simd;
  * Near the bottom of a page the next row is the first of the next block,
  * which sits at the top of whatever buffer holds that block.  A table read
  * into shared buffers by a sequential scan takes free buffers in order (and
- * a large one cycles through a ring of them in order), so that is usually
- * the next buffer: we ask for its top too.  On 1M rows of ~400 bytes (19 to
- * a page) this took is_json's scan from 164 ms to 150 ms; the first row of
- * every page had been a full miss.
+ * a large one cycles through a small ring of buffers, which a quiet server
+ * hands out in order), so that is often the next buffer: we ask for its top
+ * too.  On 1M rows of ~400 bytes (19 to a page) this took is_json's scan
+ * from 164 ms to about 148 ms; the first row of every page had been a full
+ * miss.  "Near the bottom" is within two rows' worth of the buffer's start,
+ * page header and line pointers included, so pages of rows much shorter
+ * than their line-pointer array never get the hint.
  *
  * A prefetch never faults, so a wrong guess (a detoasted copy, a block
  * elsewhere in shared buffers, a backend-local buffer) only wastes the hint.
@@ -63,7 +66,7 @@ fq_prefetch_next_row(const void *datum, Size len)
 	for (Size back = 64; back <= bytes; back += 64)
 		__builtin_prefetch((const void *) (at - back));
 
-	/* within shared buffers, not the last one, in its page's bottom two rows */
+	/* within shared buffers, not the last one, near the bottom of its page */
 	if (at >= buffers && offset < ((Size) NBuffers - 1) * BLCKSZ &&
 		offset % BLCKSZ < 2 * bytes)
 	{

@@ -169,47 +169,49 @@ fq_localplans_prepare(const FqQuery *query, uint64 sql_hash, int options,
 		elog(ERROR, "fraiseql: could not prepare generated query: %s",
 			 SPI_result_code_string(SPI_result));
 	SPI_keepplan(plan);
-	if (options & CURSOR_OPT_GENERIC_PLAN)
+
+	/*
+	 * Until it is in the hash, the kept plan is ours to free if anything
+	 * fails: generic planning (user code the planner runs, a cancel), or
+	 * running out of memory.
+	 */
+	PG_TRY();
 	{
-		/*
-		 * Planning can fail (user code the planner runs, a cancel), and the
-		 * kept plan, not yet in the cache, must not outlive that.
-		 */
-		PG_TRY();
+		if (options & CURSOR_OPT_GENERIC_PLAN)
 		{
 			CachedPlan *generic_plan = SPI_plan_get_cached_plan(plan);
 
 			if (generic_plan)
 				ReleaseCachedPlan(generic_plan, CurrentResourceOwner);
 		}
-		PG_CATCH();
-		{
-			SPI_freeplan(plan);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
+		INSTR_TIME_SET_CURRENT(prepared);
+		INSTR_TIME_SUBTRACT(prepared, start);
+		*prepare_ms = INSTR_TIME_GET_MILLISEC(prepared);
+
+		sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
+		ref = MemoryContextAllocZero(CacheMemoryContext, sizeof(FqPlanRef));
+		ref->plan = plan;
+
+		/*
+		 * Planning can run user code (a STABLE function the planner
+		 * evaluates) that calls fraiseql with this very statement, which
+		 * then entered the hash meanwhile: this plan replaces that one.
+		 */
+		lp = hash_search(local_plans, &sql_hash, HASH_FIND, NULL);
+		if (lp)
+			free_local_plan(lp);
+		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size &&
+			!dlist_is_empty(&local_lru))
+			free_local_plan(dlist_container(FqLocalPlan, lru_node,
+											dlist_tail_node(&local_lru)));
+		lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
 	}
-	INSTR_TIME_SET_CURRENT(prepared);
-	INSTR_TIME_SUBTRACT(prepared, start);
-	*prepare_ms = INSTR_TIME_GET_MILLISEC(prepared);
-
-	sql = MemoryContextStrdup(CacheMemoryContext, query->sql.data);
-	ref = MemoryContextAllocZero(CacheMemoryContext, sizeof(FqPlanRef));
-	ref->plan = plan;
-
-	/*
-	 * Planning can run user code (a STABLE function the planner evaluates)
-	 * that calls fraiseql with this very statement, which then entered the
-	 * hash meanwhile: this plan replaces that one.
-	 */
-	lp = hash_search(local_plans, &sql_hash, HASH_FIND, NULL);
-	if (lp)
-		free_local_plan(lp);
-	if (hash_get_num_entries(local_plans) >= fq_plan_cache_size &&
-		!dlist_is_empty(&local_lru))
-		free_local_plan(dlist_container(FqLocalPlan, lru_node,
-										dlist_tail_node(&local_lru)));
-	lp = hash_search(local_plans, &sql_hash, HASH_ENTER, &found);
+	PG_CATCH();
+	{
+		SPI_freeplan(plan);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	Assert(!found);
 	lp->sql = sql;
 	lp->ref = ref;
