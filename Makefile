@@ -39,9 +39,12 @@ SIMDJSON_CFLAGS := $(shell pkg-config --cflags simdjson 2>/dev/null)
 SIMDJSON_LIBS   := $(shell pkg-config --libs simdjson 2>/dev/null || echo -lsimdjson)
 
 PG_CPPFLAGS = -I$(srcdir)/src
-# -Wextra, less the two families that PostgreSQL's own headers and PG_FUNCTION_ARGS trip
-PG_CFLAGS   = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra $(SIMDJSON_CFLAGS)
+# -Wextra, less the two families that PostgreSQL's own headers and PG_FUNCTION_ARGS trip.
+# Functions start on a 64-byte line: where the per-row functions of parse and is_json
+# happened to land in the library moved parse() over 1M documents by 8% (380 -> 410 ms)
+# after an unrelated change; aligned, 361-366 ms, and is_json 142-145 ms.
+PG_CFLAGS   = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -falign-functions=64
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -falign-functions=64 $(SIMDJSON_CFLAGS)
 SHLIB_LINK += $(SIMDJSON_LIBS) -lstdc++
 
 EXTRA_CLEAN = results regression.diffs regression.out fuzz/json_simd_fuzzer fuzz/work
