@@ -9,7 +9,8 @@
 #  - fraiseql.enable_simd = off for each fraiseql figure, PostgreSQL's own code in the
 #    same paths;
 # with the CPU and the kernel simdjson picked.  Times are the best of 3 after a warm-up
-# (bench_ms in bench/lib.sql).  Server settings are left as they are and printed; each
+# (bench_ms in bench/lib.sql); the one-core comparisons take the two sides alternately in
+# one backend (bench_pair_ms).  Server settings are left as they are and printed; each
 # fraiseql figure is checked to return the same count as its PostgreSQL counterpart, and the
 # section ends with each figure against its target.
 #
@@ -48,20 +49,26 @@ fq_psql "$db" -At -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT count(t::json) FROM be
     echo "json.sh: WARNING: the plan of count(t::json) does not show the cast" >&2
 same "parse(t)" "$(q "SELECT count(fraiseql.parse(t)) FROM bench_doc")" "$(q "SELECT count(t::jsonb) FROM bench_doc")"
 same "is_json(t)" "$(q "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)")" "$(q "SELECT count(t::json) FROM bench_doc")"
+# one_core NAME SQL_FRAISEQL SQL_POSTGRESQL: NAME_fq1 and NAME_pg1, the one-core pair
+# taken alternately in one backend (pair_ms)
+one_core() {
+    local both
+    both=$(pair_ms "$2" "$3" 3 "$serial")
+    printf -v "${1}_fq1" '%s' "${both% *}"
+    printf -v "${1}_pg1" '%s' "${both#* }"
+}
 parse_fq=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" 3)
 parse_off=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" 3 "$off")
 parse_pg=$(ms "SELECT count(t::jsonb) FROM bench_doc" 3)
-parse_pg1=$(ms "SELECT count(t::jsonb) FROM bench_doc" 3 "$serial")
-parse_fq1=$(ms "SELECT count(fraiseql.parse(t)) FROM bench_doc" 3 "$serial")
+one_core parse "SELECT count(fraiseql.parse(t)) FROM bench_doc" "SELECT count(t::jsonb) FROM bench_doc"
 valid_fq=$(ms "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)" 3)
 valid_pg=$(ms "SELECT count(t::json) FROM bench_doc" 3)
-valid_pg1=$(ms "SELECT count(t::json) FROM bench_doc" 3 "$serial")
-valid_fq1=$(ms "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)" 3 "$serial")
+one_core valid "SELECT count(*) FROM bench_doc WHERE fraiseql.is_json(t)" "SELECT count(t::json) FROM bench_doc"
 echo "json.sh: stream"
 copy_fq=$(ms "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'" 3)
 copy_off=$(ms "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'" 3 "$off")
 copy_pg=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'" 3)
-copy_pg1=$(ms "COPY (SELECT data::text FROM tv_user) TO '/dev/null'" 3 "$serial")
+one_core copy "COPY (SELECT * FROM fraiseql.stream('tv_user')) TO '/dev/null'" "COPY (SELECT data::text FROM tv_user) TO '/dev/null'"
 echo "json.sh: json source"
 email=$(q "SELECT data->>'email' FROM tv_user_json ORDER BY pk_user DESC LIMIT 1")
 same "filter on email" "$(q "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')")" \
@@ -69,16 +76,18 @@ same "filter on email" "$(q "SELECT count(*) FROM fraiseql.stream('tv_user_json'
 filter_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')" 3)
 filter_off=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')" 3 "$off")
 filter_pg=$(ms "SELECT count(*) FROM tv_user_json WHERE data->>'email' = '$email'" 3)
-filter_pg1=$(ms "SELECT count(*) FROM tv_user_json WHERE data->>'email' = '$email'" 3 "$serial")
+one_core filter "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"email\": {\"eq\": \"$email\"}}')" \
+    "SELECT count(*) FROM tv_user_json WHERE data->>'email' = '$email'"
 filter2_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Lima\"}}, \"status\": {\"eq\": \"pending\"}}')" 3)
 filter2_pg=$(ms "SELECT count(*) FROM tv_user_json WHERE data->'profile'->>'city' = 'Lima' AND data->>'status' = 'pending'" 3)
-filter2_pg1=$(ms "SELECT count(*) FROM tv_user_json WHERE data->'profile'->>'city' = 'Lima' AND data->>'status' = 'pending'" 3 "$serial")
+one_core filter2 "SELECT count(*) FROM fraiseql.stream('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Lima\"}}, \"status\": {\"eq\": \"pending\"}}')" \
+    "SELECT count(*) FROM tv_user_json WHERE data->'profile'->>'city' = 'Lima' AND data->>'status' = 'pending'"
 sel="id email firstName profile { city } __typename"
 proj_fq=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', selection => '$sel', typename => 'User')" 3)
 proj_off=$(ms "SELECT count(*) FROM fraiseql.stream('tv_user_json', selection => '$sel', typename => 'User')" 3 "$off")
 proj_sql="SELECT count(jsonb_build_object('id', d->'id', 'email', d->'email', 'firstName', d->'first_name', 'profile', jsonb_build_object('city', d->'profile'->'city'), '__typename', 'User')::text) FROM (SELECT data::jsonb AS d FROM tv_user_json) s"
 proj_pg=$(ms "$proj_sql" 3)
-proj_pg1=$(ms "$proj_sql" 3 "$serial")
+one_core proj "SELECT count(*) FROM fraiseql.stream('tv_user_json', selection => '$sel', typename => 'User')" "$proj_sql"
 
 {
     echo
@@ -90,23 +99,36 @@ proj_pg1=$(ms "$proj_sql" 3 "$serial")
     echo "warm-up; \"simd off\" is the same fraiseql call with \`fraiseql.enable_simd = off\`."
     echo
     echo "PostgreSQL runs some plain statements with parallel workers (2 cores here); a stream is"
-    echo "read through a cursor, which never runs in parallel, so the plain statements are also"
-    echo "timed with \`max_parallel_workers_per_gather = 0\` (\"1 core\")."
+    echo "read through a cursor, which never runs in parallel, so each comparison is also timed"
+    echo "with \`max_parallel_workers_per_gather = 0\` (\"1 core\"), the two sides alternately in"
+    echo "one backend (\`bench_pair_ms\`), so that both run on the same CPU under the same load."
     echo
-    echo "| operation | fraiseql ms | simd off ms | PostgreSQL ms | PostgreSQL 1 core ms | speed-up (1 core) | speed-up (PostgreSQL parallel) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    echo "| \`parse(t)\` vs \`t::jsonb\` (fraiseql 1 core: $parse_fq1) | $parse_fq | $parse_off | $parse_pg | $parse_pg1 | **$(ratio "$parse_pg1" "$parse_fq1")** | $(ratio "$parse_pg" "$parse_fq") |"
-    echo "| \`is_json(t)\` vs \`t::json\` (fraiseql 1 core: $valid_fq1) | $valid_fq | | $valid_pg | $valid_pg1 | **$(ratio "$valid_pg1" "$valid_fq1")** | $(ratio "$valid_pg" "$valid_fq") |"
-    echo "| all of tv_user as JSON text (COPY): stream vs \`data::text\` | $copy_fq | $copy_off | $copy_pg | $copy_pg1 | **$(ratio "$copy_pg1" "$copy_fq")** | $(ratio "$copy_pg" "$copy_fq") |"
-    echo "| json source, one-row filter on \`email\` vs \`data->>'email' = ...\` | $filter_fq | $filter_off | $filter_pg | $filter_pg1 | **$(ratio "$filter_pg1" "$filter_fq")** | $(ratio "$filter_pg" "$filter_fq") |"
-    echo "| json source, nested + second key filter | $filter2_fq | | $filter2_pg | $filter2_pg1 | **$(ratio "$filter2_pg1" "$filter2_fq")** | $(ratio "$filter2_pg" "$filter2_fq") |"
-    echo "| json source, 5-field projection of every row vs \`jsonb_build_object\` over \`data::jsonb\` | $proj_fq | $proj_off | $proj_pg | $proj_pg1 | **$(ratio "$proj_pg1" "$proj_fq")** | $(ratio "$proj_pg" "$proj_fq") |"
+    echo "| operation | fraiseql ms | simd off ms | PostgreSQL ms | fraiseql 1 core ms | PostgreSQL 1 core ms | speed-up (1 core) | speed-up (PostgreSQL parallel) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    # row LABEL NAME [OFF]: a line of the table from NAME_fq, NAME_pg, NAME_fq1, NAME_pg1
+    row() {
+        local fq="${2}_fq" pg="${2}_pg" fq1="${2}_fq1" pg1="${2}_pg1"
+        echo "| $1 | ${!fq} | ${3:-} | ${!pg} | ${!fq1} | ${!pg1} | **$(ratio "${!pg1}" "${!fq1}")** | $(ratio "${!pg}" "${!fq}") |"
+    }
+    row "\`parse(t)\` vs \`t::jsonb\`" parse "$parse_off"
+    row "\`is_json(t)\` vs \`t::json\`" valid
+    row "all of tv_user as JSON text (COPY): stream vs \`data::text\`" copy "$copy_off"
+    row "json source, one-row filter on \`email\` vs \`data->>'email' = ...\`" filter "$filter_off"
+    row "json source, nested + second key filter" filter2
+    row "json source, 5-field projection of every row vs \`jsonb_build_object\` over \`data::jsonb\`" proj "$proj_off"
     echo
     echo "Against the targets (issue 5), $ndocs documents; one core each side (bold above), and with"
     echo "the server's defaults in brackets:"
     echo
-    echo "- \`parse(t)\` vs \`t::jsonb\`: $(ratio "$parse_pg1" "$parse_fq1")x [$(ratio "$parse_pg" "$parse_fq")x] (target >= 4x): $(verdict "$(ratio "$parse_pg1" "$parse_fq1")" ">=" 4) [$(verdict "$(ratio "$parse_pg" "$parse_fq")" ">=" 4)]"
-    echo "- \`is_json(t)\` vs \`t::json\`: $(ratio "$valid_pg1" "$valid_fq1")x [$(ratio "$valid_pg" "$valid_fq")x] (target >= 5x): $(verdict "$(ratio "$valid_pg1" "$valid_fq1")" ">=" 5) [$(verdict "$(ratio "$valid_pg" "$valid_fq")" ">=" 5)]"
-    echo "- all of tv_user as JSON text, stream vs \`data::text\`: $(ratio "$copy_pg1" "$copy_fq")x [$(ratio "$copy_pg" "$copy_fq")x] (target >= 1.5x): $(verdict "$(ratio "$copy_pg1" "$copy_fq")" ">=" 1.5) [$(verdict "$(ratio "$copy_pg" "$copy_fq")" ">=" 1.5)]"
-    echo "- selective filter on a json source: $(ratio "$filter_pg1" "$filter_fq")x [$(ratio "$filter_pg" "$filter_fq")x] (target >= 4x): $(verdict "$(ratio "$filter_pg1" "$filter_fq")" ">=" 4) [$(verdict "$(ratio "$filter_pg" "$filter_fq")" ">=" 4)]"
+    # target LABEL NAME GOAL: "- LABEL: 1-core x [default x] (target >= GOAL): verdicts"
+    target() {
+        local fq="${2}_fq" pg="${2}_pg" fq1="${2}_fq1" pg1="${2}_pg1" one all
+        one=$(ratio "${!pg1}" "${!fq1}")
+        all=$(ratio "${!pg}" "${!fq}")
+        echo "- $1: ${one}x [${all}x] (target >= ${3}x): $(verdict "$one" ">=" "$3") [$(verdict "$all" ">=" "$3")]"
+    }
+    target "\`parse(t)\` vs \`t::jsonb\`" parse 4
+    target "\`is_json(t)\` vs \`t::json\`" valid 5
+    target "all of tv_user as JSON text, stream vs \`data::text\`" copy 1.5
+    target "selective filter on a json source" filter 4
 } >> "$out"

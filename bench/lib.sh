@@ -1,6 +1,6 @@
 # bench/lib.sh — shell helpers of bench/stream.sh and bench/json.sh (sourced, not run).
 # They expect scripts/common.sh sourced and $db set.  Sourcing loads bench/lib.sql, the SQL
-# side (bench_ms, bench_peak_kb), into $db.
+# side (bench_ms, bench_pair_ms, bench_peak_kb), into $db.
 
 # q SQL: one value
 q() { fq_psql "$db" -At -c "$1"; }
@@ -10,6 +10,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 # ms SQL [N [SETTING]]: best of N runs (default 5) in milliseconds, under "SET SETTING"
 ms() { fq_psql "$db" -At ${3:+-c "SET $3"} -c "SELECT round(bench_ms(\$b\$$1\$b\$, ${2:-5})::numeric, 3)"; }
+
+# pair_ms SQL_A SQL_B [N [SETTING]]: "A B", the best of N runs (default 5) of each in
+# milliseconds, taken alternately in one backend (bench_pair_ms), under "SET SETTING"
+pair_ms() {
+    fq_psql "$db" -At -F ' ' ${4:+-c "SET $4"} \
+        -c "SELECT round(a_ms::numeric, 3), round(b_ms::numeric, 3) FROM bench_pair_ms(\$b\$$1\$b\$, \$b\$$2\$b\$, ${3:-5})"
+}
 
 # verdict VALUE OP TARGET (OP is >= or <=): "met" or "**not met**"
 verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "**not met**"}'; }

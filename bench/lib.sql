@@ -18,6 +18,33 @@ BEGIN
   RETURN best;
 END $$;
 
+-- bench_pair_ms(a, b, n): the statements a and b, each run once to warm caches, then
+-- alternately n times each in this one backend; the best wall time of each in milliseconds.
+-- For the one-core comparisons: on a shared virtual machine a neighbour's burst of work can
+-- slow one CPU for tens of seconds (seen here: the same backend 1.7x slower on one vCPU
+-- than on the other for a minute, then equal again), so two sides timed one after the other
+-- in separate connections can land on different CPUs under different loads.  In one backend,
+-- alternating, both sides share the CPU and whatever load it carries.
+CREATE OR REPLACE FUNCTION bench_pair_ms(a text, b text, n int DEFAULT 5,
+                                         OUT a_ms float8, OUT b_ms float8)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz;
+BEGIN
+  a_ms := 'infinity';
+  b_ms := 'infinity';
+  EXECUTE a;
+  EXECUTE b;
+  FOR i IN 1..n LOOP
+    t0 := clock_timestamp();
+    EXECUTE a;
+    a_ms := least(a_ms, extract(epoch FROM clock_timestamp() - t0) * 1000);
+    t0 := clock_timestamp();
+    EXECUTE b;
+    b_ms := least(b_ms, extract(epoch FROM clock_timestamp() - t0) * 1000);
+  END LOOP;
+END $$;
+
 -- bench_peak_kb(sql, warm): growth of this backend's peak resident set (VmHWM) while the
 -- statement runs, in kB.  Call it first thing in a new connection: "warm" runs first (a
 -- statement that reads the same relations and loads the extension's per-backend state,
