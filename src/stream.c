@@ -33,7 +33,6 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
-#include "utils/resowner.h"
 
 #include "fraiseql.h"
 #include "stream.h"
@@ -166,34 +165,6 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 		held_portals = lappend(held_portals, pstrdup(portal->name));
 		MemoryContextSwitchTo(oldcontext);
 		portal->cursorOptions |= CURSOR_OPT_HOLD;
-	}
-
-	/*
-	 * A cursor declared before a savepoint and first read inside it opens
-	 * its stream there, and PostgreSQL drops a portal with the
-	 * subtransaction that created it: after ROLLBACK TO, the cursor would
-	 * find its stream gone where a plain cursor keeps its position.  So the
-	 * stream's portal is made to belong where the named portal reading it
-	 * (a cursor, SQL or PL/pgSQL) does, as if created alongside it: that
-	 * one's subtransaction, and under the same parent resource owner, which
-	 * the rolled-back savepoint does not release (the stream's snapshot,
-	 * buffer pin and relation references are there; its locks are the
-	 * reading portal's, taken while that one runs).  PostgreSQL still fails
-	 * the stream's portal if an error interrupts its own statement inside
-	 * the savepoint, as any portal active then.  The unnamed portal of a
-	 * top-level statement is left out: it ends with its statement, and a
-	 * stream opened under it inside a PL/pgSQL exception block should go
-	 * with that block on an error, not live to the end of the transaction.
-	 */
-	if (ActivePortal && ActivePortal != portal && ActivePortal->name[0] != '\0' &&
-		ActivePortal->createSubid != InvalidSubTransactionId &&
-		ActivePortal->createSubid != portal->createSubid &&
-		ActivePortal->resowner != NULL && portal->resowner != NULL)
-	{
-		ResourceOwnerNewParent(portal->resowner,
-							   ResourceOwnerGetParent(ActivePortal->resowner));
-		portal->createSubid = ActivePortal->createSubid;
-		portal->createLevel = ActivePortal->createLevel;
 	}
 	cursor->portal_name = MemoryContextStrdup(parent, portal->name);
 	SPI_finish();
