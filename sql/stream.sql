@@ -144,19 +144,135 @@ COMMIT;
 -- the streams' held portals were closed with them
 SELECT count(*) AS held_portals_left FROM pg_backend_memory_contexts WHERE name = 'PortalHoldContext';
 
--- known limit (README): a cursor first read inside a savepoint loses its
--- stream at ROLLBACK TO (the stream's portal was created there); the next
--- FETCH says so, and the transaction goes on
+-- a cursor declared before a savepoint and first read inside it keeps its
+-- position after ROLLBACK TO, as the plain cursor beside it does: with
+-- arguments known at DECLARE, the stream opens with the cursor
 BEGIN;
 DECLARE sp NO SCROLL CURSOR FOR
   SELECT (s::jsonb->>'id')::int AS id
   FROM fraiseql.stream('tv_thing', '{"id": {"lte": 8}}', '[{"field": "id"}]', chunk_size => 1) s;
+DECLARE sp_plain NO SCROLL CURSOR FOR
+  SELECT (data->>'id')::int AS id FROM tv_thing WHERE (data->>'id')::int <= 8 ORDER BY 1;
 SAVEPOINT first_read;
 FETCH 2 FROM sp;
+FETCH 2 FROM sp_plain;
 ROLLBACK TO first_read;
-\set VERBOSITY sqlstate
 FETCH 2 FROM sp;
-\set VERBOSITY default
-ROLLBACK TO first_read;
-SELECT count(*) AS rows_after FROM tv_thing;
+FETCH 2 FROM sp_plain;
+SAVEPOINT released;
+FETCH 1 FROM sp;
+FETCH 1 FROM sp_plain;
+RELEASE released;
+SAVEPOINT outer_sp;
+SAVEPOINT inner_sp;
+FETCH 1 FROM sp;
+FETCH 1 FROM sp_plain;
+ROLLBACK TO outer_sp;
+FETCH ALL FROM sp;
+FETCH ALL FROM sp_plain;
 COMMIT;
+-- the same with a held cursor, read after COMMIT
+BEGIN;
+DECLARE sp_held NO SCROLL CURSOR WITH HOLD FOR
+  SELECT (s::jsonb->>'id')::int AS id
+  FROM fraiseql.stream('tv_thing', '{"id": {"lte": 6}}', '[{"field": "id"}]', chunk_size => 1) s;
+SAVEPOINT first_read;
+FETCH 2 FROM sp_held;
+ROLLBACK TO first_read;
+COMMIT;
+FETCH ALL FROM sp_held;
+CLOSE sp_held;
+-- a cursor declared inside a savepoint that is rolled back goes with it,
+-- its stream too
+BEGIN;
+SAVEPOINT declared_here;
+DECLARE sp_gone NO SCROLL CURSOR FOR
+  SELECT (s::jsonb->>'id')::int AS id
+  FROM fraiseql.stream('tv_thing', '{"id": {"lte": 6}}', '[{"field": "id"}]', chunk_size => 1) s;
+SAVEPOINT read_here;
+FETCH 2 FROM sp_gone;
+ROLLBACK TO declared_here;
+SELECT count(*) AS cursors_left FROM pg_cursors;
+COMMIT;
+-- a PL/pgSQL cursor opened outside an exception block and read inside it
+-- goes on after the block's error
+DO $$
+DECLARE
+  c refcursor;
+  r record;
+  got text := '';
+BEGIN
+  OPEN c FOR SELECT (s::jsonb->>'id')::int AS id
+             FROM fraiseql.stream('tv_thing', '{"id": {"lte": 6}}', '[{"field": "id"}]', chunk_size => 1) s;
+  BEGIN
+    FETCH c INTO r;
+    got := got || r.id || ' ';
+    FETCH c INTO r;
+    got := got || r.id || ' ';
+    RAISE EXCEPTION 'leaving the block';
+  EXCEPTION WHEN raise_exception THEN
+    got := got || '| ';
+  END;
+  LOOP
+    FETCH c INTO r;
+    EXIT WHEN NOT FOUND;
+    got := got || r.id || ' ';
+  END LOOP;
+  RAISE WARNING 'rows: %', got;
+END $$;
+-- a stream read inside a PL/pgSQL exception block that fails goes with the
+-- block, also when the function runs under a cursor: no portal is left
+-- open for the rest of the transaction
+CREATE FUNCTION first_id_over_zero() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE r int;
+BEGIN
+  BEGIN
+    SELECT (s::jsonb->>'id')::int / 0 INTO r
+    FROM fraiseql.stream('tv_thing', chunk_size => 1) s;
+  EXCEPTION WHEN division_by_zero THEN
+    r := -1;
+  END;
+  RETURN r;
+END $$;
+BEGIN;
+DECLARE calls NO SCROLL CURSOR FOR SELECT first_id_over_zero() FROM generate_series(1, 20);
+FETCH ALL FROM calls;
+SELECT count(*) AS stream_portals_left FROM pg_cursors WHERE name <> 'calls';
+COMMIT;
+-- a source created inside a savepoint, after the cursor was declared, is
+-- not the cursor's: its arguments were evaluated at DECLARE, when there was
+-- no such table (a stream resolved later would hold the table's buffers
+-- across ROLLBACK TO, which then fails)
+BEGIN;
+DECLARE later NO SCROLL CURSOR FOR
+  SELECT s FROM fraiseql.stream(to_regclass('tv_later'), chunk_size => 1) s;
+SAVEPOINT creating;
+CREATE TABLE tv_later (id integer, data jsonb);
+INSERT INTO tv_later SELECT i, jsonb_build_object('id', i) FROM generate_series(1, 5) i;
+FETCH 1 FROM later;
+ROLLBACK TO creating;
+COMMIT;
+SELECT to_regclass('tv_later') AS tv_later;
+-- an error inside the stream's own statement, inside a savepoint, fails the
+-- cursor as it fails a plain one; COMMIT leaves no portal behind
+CREATE TABLE tv_odd (id integer PRIMARY KEY, data jsonb);
+INSERT INTO tv_odd SELECT i, jsonb_build_object('id', i, 'x', CASE WHEN i = 3 THEN to_jsonb('abc'::text) ELSE to_jsonb(i) END)
+FROM generate_series(1, 5) i;
+BEGIN;
+DECLARE odd NO SCROLL CURSOR FOR
+  SELECT (s::jsonb->>'id')::int AS id FROM fraiseql.stream('tv_odd', '{"x": {"gt": 0}}', chunk_size => 1) s;
+DECLARE odd_plain NO SCROLL CURSOR FOR
+  SELECT (data->>'id')::int AS id FROM tv_odd WHERE (data->>'x')::numeric > 0;
+FETCH 1 FROM odd;
+FETCH 1 FROM odd_plain;
+SAVEPOINT failing;
+FETCH 5 FROM odd;
+ROLLBACK TO failing;
+FETCH 1 FROM odd;
+ROLLBACK TO failing;
+FETCH 5 FROM odd_plain;
+ROLLBACK TO failing;
+FETCH 1 FROM odd_plain;
+ROLLBACK TO failing;
+COMMIT;
+SELECT count(*) AS cursors_left FROM pg_cursors;

@@ -7,9 +7,10 @@
  * function until it is exhausted and stores every row in a tuplestore before
  * returning the first (ExecMakeTableFunctionResult in execSRF.c).  For
  * SELECT ... FROM fraiseql.stream(...) we replace that path with a custom
- * scan that evaluates the arguments at the first fetch, opens the generated
- * query as a cursor (stream.c) and returns its rows as they come, one chunk
- * in memory at a time.  An outer LIMIT therefore stops after at most one
+ * scan that evaluates the arguments, opens the generated query as a cursor
+ * (stream.c) as the scan starts or at its first fetch (begin_stream_scan
+ * says which), and returns its rows as they come, one chunk in memory at a
+ * time.  An outer LIMIT therefore stops after at most one
  * chunk, and the time to the first row does not depend on the result size.
  *
  * The generated query is never planned into the outer plan: it is opened as
@@ -79,6 +80,7 @@ static Plan *plan_stream_path(PlannerInfo *root, RelOptInfo *rel,
 							  List *clauses, List *custom_plans);
 static Node *create_stream_state(CustomScan *cscan);
 static void begin_stream_scan(CustomScanState *node, EState *estate, int eflags);
+static void start_stream(FqScanState *state);
 static TupleTableSlot *exec_stream_scan(CustomScanState *node);
 static void end_stream_scan(CustomScanState *node);
 static void rescan_stream_scan(CustomScanState *node);
@@ -240,6 +242,24 @@ create_stream_state(CustomScan *cscan)
 	return (Node *) state;
 }
 
+/*
+ * Does an argument need a value the executor computes only while running:
+ * a LATERAL reference (a Var, or a PARAM_EXEC from the nested loop above),
+ * an initplan's result or a subplan?
+ */
+static bool
+needs_run_time_value(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var) || IsA(node, PlaceHolderVar) ||
+		IsA(node, SubPlan) || IsA(node, AlternativeSubPlan))
+		return true;
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+		return true;
+	return expression_tree_walker(node, needs_run_time_value, context);
+}
+
 static void
 begin_stream_scan(CustomScanState *node, EState *estate, int eflags)
 {
@@ -251,10 +271,29 @@ begin_stream_scan(CustomScanState *node, EState *estate, int eflags)
 	state->context = AllocSetContextCreate(estate->es_query_cxt,
 										   "FraiseQLStream",
 										   ALLOCSET_DEFAULT_SIZES);
+
+	/*
+	 * Open the stream now, while the portal that will read it starts, when
+	 * its arguments (constants, a prepared statement's parameters) can be
+	 * evaluated now.  Its query is then resolved, planned and started with
+	 * that portal, as a plain cursor's query is at DECLARE, and its portal
+	 * belongs to the same subtransaction: a cursor declared before a
+	 * savepoint and first read inside it keeps its stream after ROLLBACK
+	 * TO, and the stream can refer to nothing the savepoint created.  Its
+	 * first chunk is still fetched on the first row asked for.  Arguments
+	 * that need run-time values wait for the first fetch, as every stream
+	 * did before; so do EXPLAIN, which runs nothing, and EXPLAIN ANALYZE,
+	 * whose instrumentation (which start_stream reads) is attached to this
+	 * node only after we return.
+	 */
+	if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && estate->es_instrument == 0 &&
+		!needs_run_time_value((Node *) cscan->custom_exprs, NULL))
+		start_stream(state);
 }
 
 /*
- * First fetch: evaluate the arguments and open the stream.
+ * Evaluates the arguments and opens the stream: as the scan starts, or on
+ * its first fetch (begin_stream_scan says which).
  */
 static void
 start_stream(FqScanState *state)
