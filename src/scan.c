@@ -35,6 +35,7 @@
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
+#include "tcop/pquery.h"
 #include "utils/datum.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
@@ -59,6 +60,7 @@ typedef struct FqScanState
 	MemoryContext context;		/* the stream's memory, reset on rescan */
 	FqCursor   *cursor;			/* NULL until the first fetch, or NULL source */
 	bool		started;
+	bool		opened_at_start;	/* by begin_stream_scan, not yet read */
 	int64		ordinal;
 	PlannedStmt *inner_plan;	/* under EXPLAIN ANALYZE: what the query ran */
 	/* kept across rescans for EXPLAIN ANALYZE */
@@ -273,22 +275,35 @@ begin_stream_scan(CustomScanState *node, EState *estate, int eflags)
 										   ALLOCSET_DEFAULT_SIZES);
 
 	/*
-	 * Open the stream now, while the portal that will read it starts, when
+	 * A cursor's stream opens now, while the cursor's portal starts, when
 	 * its arguments (constants, a prepared statement's parameters) can be
 	 * evaluated now.  Its query is then resolved, planned and started with
-	 * that portal, as a plain cursor's query is at DECLARE, and its portal
-	 * belongs to the same subtransaction: a cursor declared before a
+	 * the cursor, as a plain cursor's query is at DECLARE, and its portal
+	 * belongs to the cursor's subtransaction: a cursor declared before a
 	 * savepoint and first read inside it keeps its stream after ROLLBACK
 	 * TO, and the stream can refer to nothing the savepoint created.  Its
-	 * first chunk is still fetched on the first row asked for.  Arguments
-	 * that need run-time values wait for the first fetch, as every stream
-	 * did before; so do EXPLAIN, which runs nothing, and EXPLAIN ANALYZE,
-	 * whose instrumentation (which start_stream reads) is attached to this
-	 * node only after we return.
+	 * first chunk is still fetched on the first row asked for.
+	 *
+	 * Everything else opens on the first fetch, as every stream did before:
+	 * a statement's own unnamed portal (which ends with the statement, and
+	 * whose executor may start a stream it never reads: LIMIT 0, a hash
+	 * join with an empty outer side); a WITH HOLD cursor (a stream open at
+	 * COMMIT may be persisted before the cursor, running its whole query
+	 * whatever the cursor's LIMIT); a query started while its portal runs
+	 * (a function's statement under a cursor); arguments that need run-time
+	 * values; EXPLAIN, which runs nothing; and EXPLAIN ANALYZE, whose
+	 * instrumentation (which start_stream reads) is attached to this node
+	 * only after we return.
 	 */
 	if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && estate->es_instrument == 0 &&
+		ActivePortal && ActivePortal->status == PORTAL_DEFINED &&
+		ActivePortal->name[0] != '\0' &&
+		!(ActivePortal->cursorOptions & CURSOR_OPT_HOLD) &&
 		!needs_run_time_value((Node *) cscan->custom_exprs, NULL))
+	{
 		start_stream(state);
+		state->opened_at_start = true;
+	}
 }
 
 /*
@@ -428,6 +443,18 @@ rescan_stream_scan(CustomScanState *node)
 {
 	FqScanState *state = (FqScanState *) node;
 
+	/*
+	 * A nested loop or a subplan rescans its inner side before reading it
+	 * at all: a stream opened with its cursor and not read yet is what the
+	 * rescan would open again (its arguments need no run-time value), and
+	 * it must stay where the cursor opened it.
+	 */
+	if (state->opened_at_start && state->cursor && state->cursor->chunks == 0)
+	{
+		ExecScanReScan(&node->ss);
+		return;
+	}
+	state->opened_at_start = false;
 	finish_stream(state);
 	MemoryContextReset(state->context);
 	state->inner_plan = NULL;
