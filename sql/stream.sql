@@ -189,6 +189,19 @@ COMMIT;
 RESET enable_material;
 RESET enable_hashjoin;
 RESET enable_mergejoin;
+-- a held cursor over a stream whose source is a view over another stream:
+-- the inner stream opens on its first fetch too, held with the outer one
+CREATE VIEW tv_nested AS
+  SELECT s::jsonb AS data
+  FROM fraiseql.stream('tv_thing', '{"id": {"lte": 4}}', '[{"field": "id"}]', chunk_size => 1) s;
+BEGIN;
+DECLARE nested_held NO SCROLL CURSOR WITH HOLD FOR
+  SELECT (s::jsonb->>'id')::int AS id FROM fraiseql.stream('tv_nested', chunk_size => 1) s;
+FETCH 1 FROM nested_held;
+COMMIT;
+FETCH ALL FROM nested_held;
+CLOSE nested_held;
+SELECT count(*) AS cursors_left FROM pg_cursors;
 -- known limit (README): a held cursor's stream opens on its first fetch (a
 -- stream open at COMMIT could be persisted whole before the cursor), so one
 -- first read inside a rolled-back savepoint is gone when COMMIT persists the

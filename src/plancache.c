@@ -541,6 +541,17 @@ next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
  * planning with planning and might keep a shape on custom plans for good.
  * A custom call still counts its planning, which it pays every time.
  */
+/*
+ * Hands back the plan of a call that never ran its statement (a cursor's
+ * stream opened with the cursor and closed before its first fetch): its
+ * open alone would tell the verdict nothing about what running it costs.
+ */
+void
+fq_plancache_release(FqPlanHandle *handle)
+{
+	fq_localplans_release(handle);
+}
+
 void
 fq_plancache_record(FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 {

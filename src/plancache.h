@@ -47,6 +47,7 @@ extern void fq_plancache_init(void);
 extern void fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle);
 extern void fq_plancache_record(FqPlanHandle *handle, uint64 rows,
 								double elapsed_ms);
+extern void fq_plancache_release(FqPlanHandle *handle);
 extern const char *fq_plancache_outcome_name(FqPlanOutcome outcome);
 
 #endif							/* FQ_PLANCACHE_H */

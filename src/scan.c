@@ -289,7 +289,8 @@ begin_stream_scan(CustomScanState *node, EState *estate, int eflags)
 	 * whose executor may start a stream it never reads: LIMIT 0, a hash
 	 * join with an empty outer side); a WITH HOLD cursor (a stream open at
 	 * COMMIT may be persisted before the cursor, running its whole query
-	 * whatever the cursor's LIMIT); a query started while its portal runs
+	 * whatever the cursor's LIMIT); a stream inside another stream's source
+	 * (fq_stream_opening); a query started while its portal runs
 	 * (a function's statement under a cursor); arguments that need run-time
 	 * values; EXPLAIN, which runs nothing; and EXPLAIN ANALYZE, whose
 	 * instrumentation (which start_stream reads) is attached to this node
@@ -298,7 +299,7 @@ begin_stream_scan(CustomScanState *node, EState *estate, int eflags)
 	if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && estate->es_instrument == 0 &&
 		ActivePortal && ActivePortal->status == PORTAL_DEFINED &&
 		ActivePortal->name[0] != '\0' &&
-		!(ActivePortal->cursorOptions & CURSOR_OPT_HOLD) &&
+		!(ActivePortal->cursorOptions & CURSOR_OPT_HOLD) && !fq_stream_opening() &&
 		!needs_run_time_value((Node *) cscan->custom_exprs, NULL))
 	{
 		start_stream(state);

@@ -66,6 +66,21 @@ fq_chunk_size_arg(bool isnull, int32 value)
 static List *held_portals = NIL;
 static bool held_portals_callback = false;
 
+/*
+ * How many streams are opening their portal right now.  A stream whose
+ * source is a view over another fraiseql.stream() starts that inner stream
+ * while its own portal starts, before fq_cursor_open can mark it held;
+ * the scan asks (fq_stream_opening) so as to leave such an inner stream to
+ * its first fetch, by which time a held outer stream is marked held.
+ */
+static int	opening_streams = 0;
+
+bool
+fq_stream_opening(void)
+{
+	return opening_streams > 0;
+}
+
 static void
 forget_held_portal(const char *name)
 {
@@ -134,14 +149,23 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	INSTR_TIME_SET_CURRENT(start);
 	SPI_connect();
 	fq_plancache_acquire(query, &cursor->plan);
-	if (cursor->plan.plan)
-		portal = SPI_cursor_open(NULL, cursor->plan.plan, query->param_values,
-								 NULL, true);
-	else
-		portal = SPI_cursor_open_with_args(NULL, query->sql.data,
-										   query->nparams, query->param_types,
-										   query->param_values, NULL,
-										   true, CURSOR_OPT_NO_SCROLL);
+	opening_streams++;
+	PG_TRY();
+	{
+		if (cursor->plan.plan)
+			portal = SPI_cursor_open(NULL, cursor->plan.plan, query->param_values,
+									 NULL, true);
+		else
+			portal = SPI_cursor_open_with_args(NULL, query->sql.data,
+											   query->nparams, query->param_types,
+											   query->param_values, NULL,
+											   true, CURSOR_OPT_NO_SCROLL);
+	}
+	PG_FINALLY();
+	{
+		opening_streams--;
+	}
+	PG_END_TRY();
 
 	/*
 	 * Read by a WITH HOLD cursor, the stream's own portal is held too.
@@ -178,8 +202,11 @@ fq_cursor_close(FqCursor *cursor)
 	if (!cursor->recorded)
 	{
 		cursor->recorded = true;
-		fq_plancache_record(&cursor->plan, cursor->total_rows,
-							INSTR_TIME_GET_MILLISEC(cursor->elapsed));
+		if (cursor->chunks == 0)
+			fq_plancache_release(&cursor->plan);
+		else
+			fq_plancache_record(&cursor->plan, cursor->total_rows,
+								INSTR_TIME_GET_MILLISEC(cursor->elapsed));
 	}
 	if (cursor->portal_name)
 	{

@@ -66,4 +66,6 @@ extern void fq_cursor_close(FqCursor *cursor);
 extern int	fq_chunk_size_arg(bool isnull, int32 value);
 extern FqCursor *fq_stream_begin(const NullableDatum *argv, MemoryContext context);
 
+extern bool fq_stream_opening(void);
+
 #endif							/* FQ_STREAM_H */
