@@ -531,17 +531,6 @@ next_verdict(FqPlanEntry *e, uint32 verdict, bool custom, double elapsed_ms)
 }
 
 /*
- * Adds a finished call's rows and time to its shared entry, by the kind of
- * plan it ran, and moves the shape's generic-plan verdict on.
- *
- * The verdict compares what a call costs once its backend has prepared the
- * statement, so the time spent preparing it (and, for a generic plan,
- * planning it) in this call is left out: otherwise, with many backends each
- * building its own generic plan during the trial, the trial would compare
- * planning with planning and might keep a shape on custom plans for good.
- * A custom call still counts its planning, which it pays every time.
- */
-/*
  * Hands back the plan of a call that never ran its statement (a cursor's
  * stream opened with the cursor and closed before its first fetch): its
  * open alone would tell the verdict nothing about what running it costs.
@@ -552,6 +541,17 @@ fq_plancache_release(FqPlanHandle *handle)
 	fq_localplans_release(handle);
 }
 
+/*
+ * Adds a finished call's rows and time to its shared entry, by the kind of
+ * plan it ran, and moves the shape's generic-plan verdict on.
+ *
+ * The verdict compares what a call costs once its backend has prepared the
+ * statement, so the time spent preparing it (and, for a generic plan,
+ * planning it) in this call is left out: otherwise, with many backends each
+ * building its own generic plan during the trial, the trial would compare
+ * planning with planning and might keep a shape on custom plans for good.
+ * A custom call still counts its planning, which it pays every time.
+ */
 void
 fq_plancache_record(FqPlanHandle *handle, uint64 rows, double elapsed_ms)
 {

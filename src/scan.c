@@ -58,7 +58,7 @@ typedef struct FqScanState
 	List	   *args;			/* ExprState per fraiseql.stream() argument */
 	bool		ordinality;		/* WITH ORDINALITY: a second, bigint column */
 	MemoryContext context;		/* the stream's memory, reset on rescan */
-	FqCursor   *cursor;			/* NULL until the first fetch, or NULL source */
+	FqCursor   *cursor;			/* NULL until opened, or NULL source */
 	bool		started;
 	bool		opened_at_start;	/* by begin_stream_scan, not yet read */
 	int64		ordinal;
