@@ -189,6 +189,16 @@ COMMIT;
 RESET enable_material;
 RESET enable_hashjoin;
 RESET enable_mergejoin;
+-- a cursor over a stream with LATERAL and subquery arguments: those open on
+-- the first fetch (their values exist only then), and read the right rows
+BEGIN;
+DECLARE sp_lateral NO SCROLL CURSOR FOR
+  SELECT v.x, (s::jsonb->>'id')::int AS id
+  FROM (VALUES (2), (4)) v(x),
+       LATERAL fraiseql.stream('tv_thing', jsonb_build_object('id', jsonb_build_object('lte', v.x)),
+                               '[{"field": "id"}]', chunk_size => (SELECT 1)) s;
+FETCH ALL FROM sp_lateral;
+COMMIT;
 -- a held cursor over a stream whose source is a view over another stream:
 -- the inner stream opens on its first fetch too, held with the outer one
 CREATE VIEW tv_nested AS

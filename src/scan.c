@@ -60,7 +60,6 @@ typedef struct FqScanState
 	MemoryContext context;		/* the stream's memory, reset on rescan */
 	FqCursor   *cursor;			/* NULL until opened, or NULL source */
 	bool		started;
-	bool		opened_at_start;	/* by begin_stream_scan, not yet read */
 	int64		ordinal;
 	PlannedStmt *inner_plan;	/* under EXPLAIN ANALYZE: what the query ran */
 	/* kept across rescans for EXPLAIN ANALYZE */
@@ -199,6 +198,25 @@ stream_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	add_path(rel, &cpath->path);
 }
 
+/*
+ * Does an argument need a value the executor computes only while running:
+ * a LATERAL reference (a Var when the scan is planned, a PARAM_EXEC from the
+ * nested loop above once create_customscan_plan has replaced it), an
+ * initplan's result or a subplan?  Asked once, as the scan is planned.
+ */
+static bool
+needs_run_time_value(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var) || IsA(node, PlaceHolderVar) || IsA(node, SubLink) ||
+		IsA(node, SubPlan) || IsA(node, AlternativeSubPlan))
+		return true;
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+		return true;
+	return expression_tree_walker(node, needs_run_time_value, context);
+}
+
 static Plan *
 plan_stream_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 				 List *tlist, List *clauses, List *custom_plans)
@@ -225,7 +243,10 @@ plan_stream_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	cscan->flags = best_path->flags;
 	cscan->custom_plans = NIL;
 	cscan->custom_exprs = copyObject(fexpr->args);
-	cscan->custom_private = list_make1(makeBoolean(rte->funcordinality));
+	/* WITH ORDINALITY; can the arguments be evaluated as the scan starts? */
+	cscan->custom_private = list_make2(makeBoolean(rte->funcordinality),
+									   makeBoolean(!needs_run_time_value((Node *) fexpr->args,
+																		 NULL)));
 	cscan->custom_scan_tlist = scan_tlist;
 	cscan->custom_relids = bms_make_singleton(rel->relid);
 	cscan->methods = &stream_scan_methods;
@@ -242,24 +263,6 @@ create_stream_state(CustomScan *cscan)
 	state->css.flags = cscan->flags;
 	state->css.methods = &stream_exec_methods;
 	return (Node *) state;
-}
-
-/*
- * Does an argument need a value the executor computes only while running:
- * a LATERAL reference (a Var, or a PARAM_EXEC from the nested loop above),
- * an initplan's result or a subplan?
- */
-static bool
-needs_run_time_value(Node *node, void *context)
-{
-	if (node == NULL)
-		return false;
-	if (IsA(node, Var) || IsA(node, PlaceHolderVar) ||
-		IsA(node, SubPlan) || IsA(node, AlternativeSubPlan))
-		return true;
-	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
-		return true;
-	return expression_tree_walker(node, needs_run_time_value, context);
 }
 
 static void
@@ -300,11 +303,8 @@ begin_stream_scan(CustomScanState *node, EState *estate, int eflags)
 		ActivePortal && ActivePortal->status == PORTAL_DEFINED &&
 		ActivePortal->name[0] != '\0' &&
 		!(ActivePortal->cursorOptions & CURSOR_OPT_HOLD) && !fq_stream_opening() &&
-		!needs_run_time_value((Node *) cscan->custom_exprs, NULL))
-	{
+		boolVal(lsecond(cscan->custom_private)))
 		start_stream(state);
-		state->opened_at_start = true;
-	}
 }
 
 /*
@@ -446,16 +446,16 @@ rescan_stream_scan(CustomScanState *node)
 
 	/*
 	 * A nested loop or a subplan rescans its inner side before reading it
-	 * at all: a stream opened with its cursor and not read yet is what the
-	 * rescan would open again (its arguments need no run-time value), and
+	 * at all: a stream open and not read yet was opened as the scan started
+	 * (one opened on a fetch has read its first chunk), so its arguments
+	 * need no run-time value; it is what the rescan would open again, and
 	 * it must stay where the cursor opened it.
 	 */
-	if (state->opened_at_start && state->cursor && state->cursor->chunks == 0)
+	if (state->cursor && state->cursor->chunks == 0)
 	{
 		ExecScanReScan(&node->ss);
 		return;
 	}
-	state->opened_at_start = false;
 	finish_stream(state);
 	MemoryContextReset(state->context);
 	state->inner_plan = NULL;
