@@ -47,7 +47,7 @@ PG_CFLAGS   = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -fal
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -falign-functions=64 $(SIMDJSON_CFLAGS)
 SHLIB_LINK += $(SIMDJSON_LIBS) -lstdc++
 
-EXTRA_CLEAN = results regression.diffs regression.out fuzz/json_simd_fuzzer fuzz/work
+EXTRA_CLEAN = results regression.diffs regression.out fuzz/json_simd_fuzzer fuzz/stage1_check fuzz/work
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -73,6 +73,16 @@ FUZZ_CXX ?= clang++-14
 fuzz/json_simd_fuzzer: fuzz/fuzz_json_simd.cpp src/json_simd.cpp src/json_simd.h
 	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		$(SIMDJSON_CFLAGS) -I$(srcdir)/src -o $@ fuzz/fuzz_json_simd.cpp src/json_simd.cpp $(SIMDJSON_LIBS)
+
+# The AVX-512 stage 1 of json_simd.cpp held to simdjson's, index for index
+STAGE1_TEXTS ?= 1000000
+fuzz/stage1_check: fuzz/stage1_check.cpp src/json_simd.cpp src/json_simd.h
+	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		$(SIMDJSON_CFLAGS) -I$(srcdir)/src -o $@ fuzz/stage1_check.cpp $(SIMDJSON_LIBS)
+
+.PHONY: stage1-check
+stage1-check: fuzz/stage1_check
+	./fuzz/stage1_check $(STAGE1_TEXTS)
 
 .PHONY: fuzz
 fuzz: fuzz/json_simd_fuzzer

@@ -69,6 +69,15 @@ else
     echo "fuzz FAILED"; tail -40 "$work/fuzz.log"
 fi
 
+echo "== stage 1 (json_simd.cpp's AVX-512 stage 1 against simdjson's, with ASan and UBSan)"
+if make -s stage1-check > "$work/stage1.log" 2>&1; then
+    passed=$((passed + 1))
+    tail -1 "$work/stage1.log"
+else
+    failed=$((failed + 1))
+    echo "stage1-check FAILED"; tail -40 "$work/stage1.log"
+fi
+
 for suite in standby-test concurrency-test; do
     echo "== $suite"
     if "$root/scripts/$suite.sh"; then

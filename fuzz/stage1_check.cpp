@@ -1,0 +1,220 @@
+/*-------------------------------------------------------------------------
+ *
+ * stage1_check.cpp
+ *	  Holds json_simd.cpp's own AVX-512 stage 1 to simdjson's, index for
+ *	  index (`make stage1-check`, part of `make test`).
+ *
+ * The grammar pass of json_simd.cpp runs over structural indexes that
+ * either simdjson's stage 1 or avx512_stage1() wrote, and is only right
+ * over the latter if both write the same ones.  This program includes
+ * json_simd.cpp itself (the functions under test are static) and, over
+ * random texts built to hit the cases that matter (operators, quotes,
+ * whitespace, control bytes, scalars right after strings and strings
+ * right after scalars, UTF-8 sequences valid and not, every tail length,
+ * strings running across 64-byte blocks), checks that:
+ *	- avx512_stage1() accepts exactly what simdjson's stage 1 accepts
+ *	  (texts with a backslash, which it hands back, aside) and then
+ *	  writes the same indexes and sentinel;
+ *	- sparse_utf8() judges every span as simdjson's validate_utf8 does.
+ * Each text ends right before an unreadable page, so a load past its end
+ * faults.  On a CPU where simdjson does not pick its "icelake" kernel the
+ * own stage 1 is never used, and the program says so and passes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "../src/json_simd.cpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef FQ_AVX512_STAGE1
+int
+main(void)
+{
+	printf("stage1_check: no AVX-512 stage 1 on this platform, nothing to check\n");
+	return 0;
+}
+#else
+
+/* Pieces a text is made of */
+static const char *const json_pieces[] = {
+	"{", "}", "[", "]", ":", ",", "\"", "\"", " ", " ", "true", "1", "-0.5e3", "a", "\x7f",
+	"\"key\":", "\"x\"1", "1\"x\"",
+};
+static const char *const control_pieces[] = {"\n", "\t", "\r", "\x01", "\x1f", "\x0b"};
+static const char *const utf8_pieces[] = {
+	"\xc2\x80", "\xdf\xbf", "\xc3\xa9", "\xe0\xa0\x80", "\xe1\x80\x80", "\xed\x9f\xbf",
+	"\xef\xbf\xbf", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf",
+};
+static const char *const bad_utf8_pieces[] = {
+	"\xc0\x80", "\xc1\xbf", "\xc2", "\x80", "\xbf", "\xe0\x9f\xbf", "\xed\xa0\x80",
+	"\xe0\xa0", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff",
+	"\xf0\x90\x80",
+};
+#define PICK(pieces) (pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))])
+
+int
+main(int argc, char **argv)
+{
+	long		iterations = argc > 1 ? atol(argv[1]) : 1000000;
+	const simdjson::implementation *icelake =
+		simdjson::get_available_implementations()["icelake"];
+	FqSimdParser *parser;
+
+	if (icelake == nullptr || !icelake->supported_by_runtime_system())
+	{
+		printf("stage1_check: simdjson's icelake kernel does not run here, "
+			   "so neither does the own stage 1: nothing to check\n");
+		return 0;
+	}
+	simdjson::get_active_implementation() = icelake;
+	if (fq_simd_parser_create(&parser) != FQ_SIMD_OK || !parser->avx512_stage1)
+	{
+		printf("stage1_check: the parser did not choose the own stage 1\n");
+		return 1;
+	}
+
+	simdjson::dom::parser dom;
+	const size_t page = (size_t) sysconf(_SC_PAGESIZE);
+	const size_t max_len = 3 * page;
+	char	   *area = (char *) mmap(nullptr, max_len + page, PROT_READ | PROT_WRITE,
+									 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	std::vector<uint32_t> index(max_len + 80);
+	std::mt19937_64 rng(20261201);
+	long		same = 0,
+				both_refused = 0,
+				escapes = 0,
+				utf8_spans = 0,
+				failures = 0;
+
+	if (area == MAP_FAILED || mprotect(area + max_len, page, PROT_NONE) != 0 ||
+		dom.allocate(max_len))
+		return 1;
+
+	for (long it = 0; it < iterations && failures < 10; it++)
+	{
+		std::string text;
+		int			kind = (int) (rng() % 4);
+		int			count = (int) (rng() % (kind == 3 ? 400 : 60));
+
+		/* 0: ASCII JSON pieces; 1: with UTF-8; 2: a string of both; 3: long */
+		if (kind == 2)
+			text += '"';
+		/* a clean text has no control byte and no bad UTF-8 */
+		bool		clean = rng() % 2 == 0;
+
+		for (int k = 0; k < count && text.size() < max_len - 8; k++)
+		{
+			int			r = (int) (rng() % 100);
+
+			if (kind == 0 || r < 40)
+				text += PICK(json_pieces);
+			else if (r < 45 && !clean)
+				text += PICK(control_pieces);
+			else if (r < 60 && !clean)
+				text += PICK(bad_utf8_pieces);
+			else if (r < 75)
+				text += PICK(utf8_pieces);
+			else
+				text += std::string(rng() % 70, "ab 0"[rng() % 4]);
+		}
+		if (kind == 2)
+			text += '"';
+		/* mostly close the last string, or nearly every text is refused */
+		if (rng() % 4 != 0 && std::count(text.begin(), text.end(), '"') % 2 != 0)
+			text += '"';
+		if (rng() % 50 == 0)
+			text += '\\';
+
+		/* the text ends at the unreadable page */
+		size_t		len = text.size();
+		char	   *buf = area + max_len - len;
+
+		memcpy(buf, text.data(), len);
+
+		/* UTF-8: the span between the first and the last non-ASCII byte */
+		size_t		first = SIZE_MAX,
+					last = 0;
+
+		for (size_t k = 0; k < len; k++)
+			if ((unsigned char) buf[k] >= 0x80)
+			{
+				if (first == SIZE_MAX)
+					first = k;
+				last = k;
+			}
+		if (first != SIZE_MAX)
+		{
+			bool		own = sparse_utf8(buf, first, last + 1);
+
+			utf8_spans++;
+			if (own != simdjson::validate_utf8(buf + first, last + 1 - first))
+			{
+				failures++;
+				printf("stage1_check: sparse_utf8 says %d, validate_utf8 not, for %zu bytes\n",
+					   (int) own, last + 1 - first);
+			}
+		}
+
+		if (len == 0)
+			continue;
+
+		uint32_t	n = 0;
+		OwnStage1	own = avx512_stage1(buf, len, index.data(), &n);
+		simdjson::error_code theirs =
+			dom.implementation->stage1((const uint8_t *) buf, len,
+									   simdjson::stage1_mode::regular);
+
+		if (own == OwnStage1::escapes)
+		{
+			escapes++;
+			if (memchr(buf, '\\', len) == nullptr)
+			{
+				failures++;
+				printf("stage1_check: escapes reported for a text without a backslash\n");
+			}
+			continue;
+		}
+		/* simdjson refuses a text of whitespace alone; the grammar refuses
+		 * the own stage 1's empty index list */
+		if (own == OwnStage1::ok && n == 0 && theirs == simdjson::EMPTY)
+		{
+			both_refused++;
+			continue;
+		}
+		if ((own == OwnStage1::ok) != (theirs == simdjson::SUCCESS))
+		{
+			failures++;
+			printf("stage1_check: verdicts differ (own %d, simdjson %s) on %zu bytes\n",
+				   (int) own, simdjson::error_message(theirs), len);
+			continue;
+		}
+		if (own != OwnStage1::ok)
+		{
+			both_refused++;
+			continue;
+		}
+		if (n != dom.implementation->n_structural_indexes ||
+			memcmp(index.data(), dom.implementation->structural_indexes.get(),
+				   sizeof(uint32_t) * (n + 1)) != 0)
+		{
+			failures++;
+			printf("stage1_check: indexes differ (%u own, %u simdjson) on %zu bytes\n",
+				   n, dom.implementation->n_structural_indexes, len);
+			continue;
+		}
+		same++;
+	}
+	printf("stage1_check: %ld texts with the same indexes, %ld refused by both, "
+		   "%ld with a backslash, %ld UTF-8 spans; %ld failures\n",
+		   same, both_refused, escapes, utf8_spans, failures);
+	fq_simd_parser_free(parser);
+	return failures == 0 ? 0 : 1;
+}
+#endif							/* FQ_AVX512_STAGE1 */
