@@ -14,8 +14,12 @@
  * strings running across 64-byte blocks), checks that:
  *	- avx512_stage1() accepts exactly what simdjson's stage 1 accepts
  *	  (texts with a backslash, which it hands back, aside) and then
- *	  writes the same indexes and sentinel;
- *	- sparse_utf8() judges every span as simdjson's validate_utf8 does.
+ *	  writes the same indexes and sentinel, and each token's class;
+ *	- sparse_utf8() judges every span as simdjson's validate_utf8 does;
+ *	- validation by shapes (validate_by_shape) gives the verdict of a
+ *	  parser on simdjson's "haswell" kernel, which has no shapes, over
+ *	  documents of a few structures with scalars, strings and whitespace
+ *	  varied, good and bad.
  * Each text ends right before an unreadable page, so a load past its end
  * faults.  On a CPU where simdjson does not pick its "icelake" kernel the
  * own stage 1 is never used, and the program says so and passes.
@@ -59,6 +63,83 @@ static const char *const bad_utf8_pieces[] = {
 };
 #define PICK(pieces) (pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))])
 
+/*
+ * Documents of a few structures, each '%' a scalar and each '$' a string
+ * drawn from pools of good and bad ones, validated in a row by the parser
+ * that remembers shapes and by one on the haswell kernel that does not.
+ */
+static long
+check_shapes(FqSimdParser *parser, long documents)
+{
+	static const char *const structures[] = {
+		"{\"id\": %, \"name\": $, \"tags\": [$, $], \"p\": {\"x\": %, \"y\": [%, %]}}",
+		"[%, $, %]",
+		"{\"a\": [{\"b\": %}, {\"b\": %}], \"c\": $}",
+		"%",
+	};
+	static const char *const scalars[] = {
+		"1", "-0", "2.5e-3", "1E+9", "true", "false", "null", "123456789012345678901234",
+		"01", "1.", "-", "+1", ".5", "1e", "tru", "truex", "nul", "NaN", "0x1", "1\x01",
+		"\xc3\xa9", "t", "",
+	};
+	static const char *const strings[] = {
+		"\"\"", "\"abc\"", "\"\xc3\xa9\xe6\x97\xa5\"", "\"a b\"", "\"a\tb\"", "\"\xff\"",
+		"\"x\" ", "\"unclosed", "\"a\"x",
+	};
+	const simdjson::implementation *haswell =
+		simdjson::get_available_implementations()["haswell"];
+	const simdjson::implementation *best = simdjson::get_active_implementation();
+	FqSimdParser *plain;
+	std::mt19937_64 rng(4);
+	long		agreed = 0,
+				accepted = 0,
+				failures = 0;
+
+	if (haswell == nullptr || !haswell->supported_by_runtime_system())
+		return 1;
+	simdjson::get_active_implementation() = haswell;
+	if (fq_simd_parser_create(&plain) != FQ_SIMD_OK || plain->avx512_stage1)
+		return 1;
+	simdjson::get_active_implementation() = best;
+
+	for (long d = 0; d < documents && failures < 10; d++)
+	{
+		const char *structure = structures[rng() % 4];
+		bool		good = rng() % 8 != 0;	/* most documents valid */
+		std::string text;
+
+		for (const char *c = structure; *c; c++)
+		{
+			if (*c == '%')
+				text += scalars[rng() % (good ? 8 : sizeof(scalars) / sizeof(scalars[0]))];
+			else if (*c == '$')
+				text += strings[rng() % (good ? 4 : sizeof(strings) / sizeof(strings[0]))];
+			else if (*c == ' ')
+				text += " \n"[rng() % 2];
+			else
+				text += *c;
+		}
+
+		FqSimdStatus by_shape = fq_simd_validate(parser, text.data(), text.size());
+		FqSimdStatus reference = fq_simd_validate(plain, text.data(), text.size());
+
+		if (by_shape != reference)
+		{
+			failures++;
+			printf("stage1_check: by shape %d, without %d: %s\n",
+				   (int) by_shape, (int) reference, text.c_str());
+			continue;
+		}
+		agreed++;
+		accepted += by_shape == FQ_SIMD_OK;
+	}
+	printf("stage1_check: %ld documents of %d structures judged alike with and "
+		   "without shapes (%ld valid); %ld failures\n",
+		   agreed, 4, accepted, failures);
+	fq_simd_parser_free(plain);
+	return failures;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -86,6 +167,7 @@ main(int argc, char **argv)
 	char	   *area = (char *) mmap(nullptr, max_len + page, PROT_READ | PROT_WRITE,
 									 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	std::vector<uint32_t> index(max_len + 80);
+	std::vector<char> classes(max_len + 80);
 	std::mt19937_64 rng(20261201);
 	long		same = 0,
 				both_refused = 0,
@@ -166,7 +248,7 @@ main(int argc, char **argv)
 			continue;
 
 		uint32_t	n = 0;
-		OwnStage1	own = avx512_stage1(buf, len, index.data(), &n);
+		OwnStage1	own = avx512_stage1(buf, len, index.data(), classes.data(), &n);
 		simdjson::error_code theirs =
 			dom.implementation->stage1((const uint8_t *) buf, len,
 									   simdjson::stage1_mode::regular);
@@ -209,11 +291,24 @@ main(int argc, char **argv)
 				   n, dom.implementation->n_structural_indexes, len);
 			continue;
 		}
+		for (uint32_t i = 0; i < n; i++)
+		{
+			char		c = buf[index[i]];
+
+			if (classes[i] != (strchr("{}[]:,\"", c) != nullptr && c != '\0' ? c : 's'))
+			{
+				failures++;
+				printf("stage1_check: token %u of %zu bytes has class %c, byte %c\n",
+					   i, len, classes[i], c);
+				break;
+			}
+		}
 		same++;
 	}
 	printf("stage1_check: %ld texts with the same indexes, %ld refused by both, "
 		   "%ld with a backslash, %ld UTF-8 spans; %ld failures\n",
 		   same, both_refused, escapes, utf8_spans, failures);
+	failures += check_shapes(parser, iterations / 4);
 	fq_simd_parser_free(parser);
 	return failures == 0 ? 0 : 1;
 }

@@ -45,3 +45,36 @@ FROM corpus;
 SELECT fraiseql.is_json(NULL) IS NULL AS strict;
 -- the kernel simdjson picked is one it knows (which one depends on the CPU)
 SELECT fraiseql.simd_implementation() IN ('icelake', 'haswell', 'westmere', 'fallback', 'arm64', 'ppc64', 'lsx', 'lasx') AS known_kernel;
+
+-- Shapes: where the CPU runs fraiseql's own stage 1, validation remembers
+-- the token structure of the last documents it accepted and then checks
+-- only the scalars of a document with the same structure.  Valid
+-- documents of two shapes come first, then documents of the same
+-- structure whose scalars or bytes are wrong, then whitespace alone (no
+-- tokens at all), in a new backend whose parser remembers no shape yet.
+-- Evaluated in n's order (the sort is below the call).
+\c
+CREATE TEMP TABLE shapes (n int, t text);
+INSERT INTO shapes VALUES
+  (1, '{"id": 1, "ok": true, "tags": ["a", "b"], "p": {"x": null}}'),
+  (2, '[1, "a", false]'),
+  (3, '{ "id" : -2.5e3 , "ok" : false, "tags": ["cc", "d"], "p": {"x": 0}}'),
+  (4, '{"id": 01, "ok": true, "tags": ["a", "b"], "p": {"x": null}}'),
+  (5, '{"id": 1., "ok": true, "tags": ["a", "b"], "p": {"x": null}}'),
+  (6, '{"id": -, "ok": true, "tags": ["a", "b"], "p": {"x": null}}'),
+  (7, '{"id": +1, "ok": true, "tags": ["a", "b"], "p": {"x": null}}'),
+  (8, '{"id": 1, "ok": tru, "tags": ["a", "b"], "p": {"x": null}}'),
+  (9, '{"id": 1, "ok": truex, "tags": ["a", "b"], "p": {"x": null}}'),
+  (10, '{"id": 1, "ok": true, "tags": ["a", "b"], "p": {"x": nul}}'),
+  (11, '{"id": 1, "ok": true, "tags": ["a", "b"], "p": {"x": NaN}}'),
+  (12, E'{"id": 1\x01, "ok": true, "tags": ["a", "b"], "p": {"x": null}}'),
+  (13, '{"id": é, "ok": true, "tags": ["a", "b"], "p": {"x": null}}'),
+  (14, E'{"id": 1, "ok": true, "tags": ["a\tb", "b"], "p": {"x": null}}'),
+  (15, '[1e, "a", false]'),
+  (16, '[1, "a", falsy]'),
+  (17, '[1, "a", false'),
+  (18, ' '),
+  (19, E'\n\t '),
+  (20, '[2, "b", true]');
+SELECT n, fraiseql.is_json(t), pg_is_json(t)
+FROM (SELECT * FROM shapes ORDER BY n OFFSET 0) s;
