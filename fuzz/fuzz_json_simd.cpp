@@ -43,8 +43,9 @@ static FqSimdParser *parser = nullptr;
  * CPU picks another, and they differ (the fallback kernel's stage 1 reads
  * a byte past a text that ends inside a UTF-8 sequence).  A parser binds
  * to the kernel active when it first allocates.  The icelake one runs
- * json_simd.cpp's own AVX-512 stage 1 instead of simdjson's on texts
- * without a backslash (stage1_check.cpp compares the two directly).
+ * json_simd.cpp's own AVX-512 stage 1 instead of simdjson's, and for
+ * validation its remembered shapes (stage1_check.cpp compares the two
+ * stage 1s directly).
  */
 static FqSimdParser *parsers[16];
 static int	nparsers = 0;

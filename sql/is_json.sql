@@ -51,7 +51,8 @@ SELECT fraiseql.simd_implementation() IN ('icelake', 'haswell', 'westmere', 'fal
 -- only the scalars of a document with the same structure.  Valid
 -- documents of two shapes come first, then documents of the same
 -- structure whose scalars or bytes are wrong, then whitespace alone (no
--- tokens at all), in a new backend whose parser remembers no shape yet.
+-- tokens at all), then escapes, in a new backend whose parser remembers
+-- no shape yet.
 -- Evaluated in n's order (the sort is below the call).
 \c
 CREATE TEMP TABLE shapes (n int, t text);
@@ -75,6 +76,13 @@ INSERT INTO shapes VALUES
   (17, '[1, "a", false'),
   (18, ' '),
   (19, E'\n\t '),
-  (20, '[2, "b", true]');
+  (20, '[2, "b", true]'),
+  -- escapes: those stage 1 checks, \u and invalid ones left to the grammar
+  (21, '{"id": 1, "ok": true, "tags": ["a\"b/", "c\\d\n\t"], "p": {"x": null}}'),
+  (22, '{"id": 1, "ok": true, "tags": ["a\xb", "b"], "p": {"x": null}}'),
+  (23, '{"id": 1, "ok": true, "tags": ["\u00e9", "b"], "p": {"x": null}}'),
+  (24, '{"id": 1, "ok": true, "tags": ["\u12", "b"], "p": {"x": null}}'),
+  (25, '{"id": 1, "ok": true, "tags": ["a\", "b"], "p": {"x": null}}'),
+  (26, '{"id": 1, "ok": true, "tags": ["a\\", "b"], "p": {"x": 1\}}');
 SELECT n, fraiseql.is_json(t), pg_is_json(t)
 FROM (SELECT * FROM shapes ORDER BY n OFFSET 0) s;
