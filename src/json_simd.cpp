@@ -60,6 +60,7 @@ struct ScratchBuffer
 	{
 		if (capacity < n)
 		{
+			/* the old one goes first; after a bad_alloc the buffer is empty */
 			data.reset();
 			capacity = 0;
 			data.reset(new T[n + n / 8]);
@@ -82,7 +83,7 @@ struct FqSimdParser
 	std::vector<char> padded;	/* a copy of a document without padding */
 	std::vector<char> unescaped;	/* the tokens' unescaped strings */
 	bool		stage1_overreads = false;	/* see run_tokenizer() */
-	bool		avx512_stage1 = false;	/* tokenize after avx512_stage1() */
+	bool		avx512_stage1 = false;	/* stage 1 by avx512_stage1() */
 	ScratchBuffer<uint32_t> indexes;	/* its structural indexes */
 	ScratchBuffer<char> classes;	/* and their token classes */
 	ValidShape	shapes[FQ_SHAPES];	/* shapes accepted lately */
@@ -675,10 +676,10 @@ release_large_buffers(FqSimdParser *parser, size_t len)
  * scalar, or garbage the grammar refuses).
  *
  * Non-ASCII bytes are checked as UTF-8 after the pass, only when there are
- * some (most FraiseQL rows are ASCII).  Over 10k FraiseQL rows of ~430 bytes outside
- * the server, one core: simdjson's stage 1 42 ns a row and the memchr for
- * a backslash 5, this pass 37; validation as a whole 86 -> 79 ns, and
- * 98 -> 85 ns with two accented words in every row.  An AVX2 version did
+ * some (most FraiseQL rows are ASCII).  Over 10k FraiseQL rows of ~430
+ * bytes outside the server, one core: simdjson's stage 1 42 ns a row and
+ * the memchr for a backslash 5, this pass 37; validation as a whole
+ * 86 -> 79 ns, and 98 -> 85 ns with two accented words in every row.  An AVX2 version did
  * not beat simdjson's "haswell" kernel (85 vs 79 ns for the stage 1
  * alone), so CPUs without AVX-512 keep simdjson's.  Its indexes are
  * simdjson's to the byte: compared over random texts (operators,
@@ -1037,26 +1038,26 @@ run_tokenizer(FqSimdParser *parser, const char *buf, size_t len,
 
 	const uint32_t *index = nullptr;
 	uint32_t	nindex = 0;
-	bool		escapes = true; /* may the text hold a backslash? */
+	bool		escapes = true; /* have strings escapes to check or undo? */
 
 #ifdef FQ_AVX512_STAGE1
 	if (parser->avx512_stage1)
 	{
 		bool		by_shape = validate_only;
+		bool		checked_escapes;
+		/* room for the spare writes and the sentinel */
+		uint32_t   *own_index = parser->indexes.reserve(len + 80);
 
 		if (by_shape && parser->shape_pause > 0)
 		{
 			parser->shape_pause--;
 			by_shape = false;
 		}
-		bool		checked_escapes;
-
-		/* room for the spare writes and the sentinel */
-		index = parser->indexes.reserve(len + 80);
-		if (!avx512_stage1(buf, len, parser->indexes.data.get(),
+		if (!avx512_stage1(buf, len, own_index,
 						   by_shape ? parser->classes.reserve(len + 80) : nullptr,
 						   &nindex, &escapes, &checked_escapes))
 			return FQ_SIMD_REJECTED;
+		index = own_index;
 
 		/*
 		 * Validation has nothing left to check in a string whose escapes
