@@ -321,3 +321,53 @@ FETCH 1 FROM odd_plain;
 ROLLBACK TO failing;
 COMMIT;
 SELECT count(*) AS cursors_left FROM pg_cursors;
+-- an error in the cursor's own expression, inside a savepoint, fails the
+-- cursor while its stream is still open (chunks of one row): ROLLBACK TO
+-- lets go of the stream's scan as of the plain cursor's, so the table can
+-- be truncated in the same transaction (it failed "in use" before), also
+-- for a PL/pgSQL cursor read inside an exception block
+BEGIN;
+DECLARE own_error NO SCROLL CURSOR FOR
+  SELECT 10 / ((s::jsonb->>'id')::int - 3) AS q FROM fraiseql.stream('tv_odd', chunk_size => 1) s;
+FETCH 1 FROM own_error;
+SAVEPOINT failing;
+FETCH 5 FROM own_error;
+ROLLBACK TO failing;
+FETCH 1 FROM own_error;
+ROLLBACK TO failing;
+TRUNCATE tv_odd;
+ROLLBACK;
+BEGIN;
+DECLARE own_error_plain NO SCROLL CURSOR FOR
+  SELECT 10 / ((data->>'id')::int - 3) AS q FROM tv_odd;
+FETCH 1 FROM own_error_plain;
+SAVEPOINT failing;
+FETCH 5 FROM own_error_plain;
+ROLLBACK TO failing;
+TRUNCATE tv_odd;
+ROLLBACK;
+CREATE FUNCTION read_until_error() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  cur refcursor;
+  v int;
+  got text;
+BEGIN
+  OPEN cur FOR SELECT 10 / ((s::jsonb->>'id')::int - 3) FROM fraiseql.stream('tv_odd', chunk_size => 1) s;
+  FETCH cur INTO v;
+  got := v::text;
+  BEGIN
+    LOOP
+      FETCH cur INTO v;
+      EXIT WHEN NOT FOUND;
+      got := got || ',' || v;
+    END LOOP;
+  EXCEPTION WHEN division_by_zero THEN
+    got := got || ', then division by zero';
+  END;
+  TRUNCATE tv_odd;
+  RETURN got;
+END $$;
+BEGIN;
+SELECT read_until_error();
+ROLLBACK;
+SELECT count(*) AS cursors_left, (SELECT count(*) FROM tv_odd) AS rows_kept FROM pg_cursors;

@@ -17,7 +17,8 @@
  * It is closed when the last row has been read, and by an ExprContext
  * callback when the caller stops early (an outer LIMIT) or rescans; on
  * error, transaction abort drops it (a held one whose reader is gone, the
- * transaction's end).
+ * transaction's end; one whose cursor failed inside a savepoint, that
+ * savepoint's rollback: fail_orphaned_streams).
  *
  *-------------------------------------------------------------------------
  */
@@ -33,6 +34,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 
 #include "fraiseql.h"
 #include "stream.h"
@@ -65,6 +67,107 @@ fq_chunk_size_arg(bool isnull, int32 value)
  */
 static List *held_portals = NIL;
 static bool held_portals_callback = false;
+
+/*
+ * Streams read by a named portal (a cursor), as the names of the stream's
+ * portal and of its reader, until the stream closes.  A cursor whose own
+ * expressions fail inside a savepoint is marked failed by the rollback,
+ * its resources (the table locks among them) released with the
+ * savepoint's; its executor is never shut down, so its stream's portal,
+ * opened before the savepoint, would stay open and hold its buffer pin and
+ * relation until the transaction ends, where a plain cursor's scan goes
+ * with the savepoint (a TRUNCATE of the table then fails "in use", and
+ * another session's DROP waits on the pin).  fail_orphaned_streams does
+ * to such a stream's portal what the rollback does to its reader.
+ */
+typedef struct CursorStream
+{
+	char	   *stream_portal;
+	char	   *reader_portal;
+} CursorStream;
+
+static List *cursor_streams = NIL;
+static bool cursor_streams_callback = false;
+
+static void
+forget_cursor_stream(const char *stream_portal)
+{
+	ListCell   *lc;
+
+	foreach(lc, cursor_streams)
+	{
+		CursorStream *entry = lfirst(lc);
+
+		if (strcmp(entry->stream_portal, stream_portal) == 0)
+		{
+			cursor_streams = foreach_delete_current(cursor_streams, lc);
+			pfree(entry->stream_portal);
+			pfree(entry->reader_portal);
+			pfree(entry);
+			return;
+		}
+	}
+}
+
+/*
+ * At a savepoint's rollback, after AtSubAbort_Portals has failed the
+ * portals that failed in it: a stream still READY whose reader failed (or
+ * is gone) is failed too and its resource owner given to the savepoint's,
+ * which is released next, as AtSubAbort_Portals does for a reader run in
+ * the savepoint.  At the end of the transaction, entries whose stream
+ * portal went with it are forgotten.
+ */
+static void
+fail_orphaned_streams(bool subxact_abort)
+{
+	ListCell   *lc;
+
+	foreach(lc, cursor_streams)
+	{
+		CursorStream *entry = lfirst(lc);
+		Portal		stream = GetPortalByName(entry->stream_portal);
+
+		if (subxact_abort && PortalIsValid(stream) &&
+			stream->status == PORTAL_READY)
+		{
+			Portal		reader = GetPortalByName(entry->reader_portal);
+
+			if (!PortalIsValid(reader) || reader->status == PORTAL_FAILED)
+			{
+				MarkPortalFailed(stream);
+				if (stream->resowner)
+				{
+					ResourceOwnerNewParent(stream->resowner,
+										   CurTransactionResourceOwner);
+					stream->resowner = NULL;
+				}
+			}
+		}
+		if (!PortalIsValid(stream) || stream->status == PORTAL_FAILED ||
+			(!subxact_abort && !(stream->cursorOptions & CURSOR_OPT_HOLD)))
+		{
+			cursor_streams = foreach_delete_current(cursor_streams, lc);
+			pfree(entry->stream_portal);
+			pfree(entry->reader_portal);
+			pfree(entry);
+		}
+	}
+}
+
+static void
+cursor_streams_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		fail_orphaned_streams(true);
+}
+
+static void
+cursor_streams_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT)
+		fail_orphaned_streams(false);
+}
 
 /*
  * How many streams are opening their portal right now.  A stream whose
@@ -190,6 +293,22 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 		MemoryContextSwitchTo(oldcontext);
 		portal->cursorOptions |= CURSOR_OPT_HOLD;
 	}
+	if (ActivePortal && ActivePortal->name[0] != '\0')
+	{
+		MemoryContext oldcontext = MemoryContextSwitchTo(TopMemoryContext);
+		CursorStream *entry = palloc(sizeof(CursorStream));
+
+		if (!cursor_streams_callback)
+		{
+			RegisterSubXactCallback(cursor_streams_subxact_callback, NULL);
+			RegisterXactCallback(cursor_streams_xact_callback, NULL);
+			cursor_streams_callback = true;
+		}
+		entry->stream_portal = pstrdup(portal->name);
+		entry->reader_portal = pstrdup(ActivePortal->name);
+		cursor_streams = lappend(cursor_streams, entry);
+		MemoryContextSwitchTo(oldcontext);
+	}
 	cursor->portal_name = MemoryContextStrdup(parent, portal->name);
 	SPI_finish();
 	INSTR_TIME_SET_CURRENT(now);
@@ -214,6 +333,8 @@ fq_cursor_close(FqCursor *cursor)
 
 		if (held_portals != NIL)
 			forget_held_portal(cursor->portal_name);
+		if (cursor_streams != NIL)
+			forget_cursor_stream(cursor->portal_name);
 		if (portal)
 			SPI_cursor_close(portal);
 		cursor->portal_name = NULL;
