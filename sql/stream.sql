@@ -371,3 +371,14 @@ BEGIN;
 SELECT read_until_error();
 ROLLBACK;
 SELECT count(*) AS cursors_left, (SELECT count(*) FROM tv_odd) AS rows_kept FROM pg_cursors;
+-- a stream read to its end under a named cursor forgets the cursor then
+-- (each kept ~180 bytes of the session's memory until COMMIT before)
+BEGIN;
+DECLARE many NO SCROLL CURSOR FOR
+  SELECT fraiseql.query('tv_odd', 'odd') FROM generate_series(1, 10000) g;
+SELECT total_bytes AS top_before FROM pg_backend_memory_contexts
+WHERE name = 'TopMemoryContext' \gset
+MOVE ALL FROM many;
+SELECT total_bytes - :top_before < 1000000 AS session_memory_flat
+FROM pg_backend_memory_contexts WHERE name = 'TopMemoryContext';
+COMMIT;

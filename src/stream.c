@@ -18,7 +18,7 @@
  * callback when the caller stops early (an outer LIMIT) or rescans; on
  * error, transaction abort drops it (a held one whose reader is gone, the
  * transaction's end; one whose cursor failed inside a savepoint, that
- * savepoint's rollback: fail_orphaned_streams).
+ * savepoint's abort: cursor_streams_subxact_callback).
  *
  *-------------------------------------------------------------------------
  */
@@ -77,8 +77,8 @@ static bool held_portals_callback = false;
  * opened before the savepoint, would stay open and hold its buffer pin and
  * relation until the transaction ends, where a plain cursor's scan goes
  * with the savepoint (a TRUNCATE of the table then fails "in use", and
- * another session's DROP waits on the pin).  fail_orphaned_streams does
- * to such a stream's portal what the rollback does to its reader.
+ * another session's DROP waits on the pin).  cursor_streams_subxact_callback
+ * does to such a stream's portal what the rollback does to its reader.
  */
 typedef struct CursorStream
 {
@@ -110,25 +110,28 @@ forget_cursor_stream(const char *stream_portal)
 }
 
 /*
- * At a savepoint's rollback, after AtSubAbort_Portals has failed the
- * portals that failed in it: a stream still READY whose reader failed (or
- * is gone) is failed too and its resource owner given to the savepoint's,
- * which is released next, as AtSubAbort_Portals does for a reader run in
- * the savepoint.  At the end of the transaction, entries whose stream
- * portal went with it are forgotten.
+ * At a savepoint's abort (at the error), after AtSubAbort_Portals has
+ * failed the portals that failed in it: a stream still READY whose reader
+ * failed (or is gone) is failed too and its resource owner given to the
+ * savepoint's, which is released next, as AtSubAbort_Portals does for a
+ * reader run in the savepoint.  A stream over a view over another stream
+ * is the inner stream's reader; its entry comes first in the list, so one
+ * pass fails both.
  */
 static void
-fail_orphaned_streams(bool subxact_abort)
+cursor_streams_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								SubTransactionId parentSubid, void *arg)
 {
 	ListCell   *lc;
 
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
 	foreach(lc, cursor_streams)
 	{
 		CursorStream *entry = lfirst(lc);
 		Portal		stream = GetPortalByName(entry->stream_portal);
 
-		if (subxact_abort && PortalIsValid(stream) &&
-			stream->status == PORTAL_READY)
+		if (PortalIsValid(stream) && stream->status == PORTAL_READY)
 		{
 			Portal		reader = GetPortalByName(entry->reader_portal);
 
@@ -143,8 +146,7 @@ fail_orphaned_streams(bool subxact_abort)
 				}
 			}
 		}
-		if (!PortalIsValid(stream) || stream->status == PORTAL_FAILED ||
-			(!subxact_abort && !(stream->cursorOptions & CURSOR_OPT_HOLD)))
+		if (!PortalIsValid(stream) || stream->status == PORTAL_FAILED)
 		{
 			cursor_streams = foreach_delete_current(cursor_streams, lc);
 			pfree(entry->stream_portal);
@@ -154,19 +156,29 @@ fail_orphaned_streams(bool subxact_abort)
 	}
 }
 
-static void
-cursor_streams_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
-								SubTransactionId parentSubid, void *arg)
-{
-	if (event == SUBXACT_EVENT_ABORT_SUB)
-		fail_orphaned_streams(true);
-}
-
+/*
+ * At the end of the transaction every stream listed is gone: closed by its
+ * reader, dropped with the transaction's portals, or run to its end by
+ * COMMIT persisting a held reader.
+ */
 static void
 cursor_streams_xact_callback(XactEvent event, void *arg)
 {
-	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT)
-		fail_orphaned_streams(false);
+	ListCell   *lc;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PREPARE)
+		return;
+	foreach(lc, cursor_streams)
+	{
+		CursorStream *entry = lfirst(lc);
+
+		pfree(entry->stream_portal);
+		pfree(entry->reader_portal);
+		pfree(entry);
+	}
+	list_free(cursor_streams);
+	cursor_streams = NIL;
 }
 
 /*
@@ -295,8 +307,8 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	}
 	if (ActivePortal && ActivePortal->name[0] != '\0')
 	{
-		MemoryContext oldcontext = MemoryContextSwitchTo(TopMemoryContext);
-		CursorStream *entry = palloc(sizeof(CursorStream));
+		MemoryContext oldcontext;
+		CursorStream *entry;
 
 		if (!cursor_streams_callback)
 		{
@@ -304,6 +316,8 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 			RegisterXactCallback(cursor_streams_xact_callback, NULL);
 			cursor_streams_callback = true;
 		}
+		oldcontext = MemoryContextSwitchTo(TopMemoryContext);
+		entry = palloc(sizeof(CursorStream));
 		entry->stream_portal = pstrdup(portal->name);
 		entry->reader_portal = pstrdup(ActivePortal->name);
 		cursor_streams = lappend(cursor_streams, entry);
@@ -313,6 +327,24 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	SPI_finish();
 	INSTR_TIME_SET_CURRENT(now);
 	INSTR_TIME_ACCUM_DIFF(cursor->elapsed, now, start);
+}
+
+/* Closes the stream's portal if still open, and forgets what was noted */
+static void
+close_stream_portal(FqCursor *cursor)
+{
+	Portal		portal;
+
+	if (cursor->portal_name == NULL)
+		return;
+	portal = SPI_cursor_find(cursor->portal_name);
+	if (held_portals != NIL)
+		forget_held_portal(cursor->portal_name);
+	if (cursor_streams != NIL)
+		forget_cursor_stream(cursor->portal_name);
+	if (portal)
+		SPI_cursor_close(portal);
+	cursor->portal_name = NULL;
 }
 
 void
@@ -327,18 +359,7 @@ fq_cursor_close(FqCursor *cursor)
 			fq_plancache_record(&cursor->plan, cursor->total_rows,
 								INSTR_TIME_GET_MILLISEC(cursor->elapsed));
 	}
-	if (cursor->portal_name)
-	{
-		Portal		portal = SPI_cursor_find(cursor->portal_name);
-
-		if (held_portals != NIL)
-			forget_held_portal(cursor->portal_name);
-		if (cursor_streams != NIL)
-			forget_cursor_stream(cursor->portal_name);
-		if (portal)
-			SPI_cursor_close(portal);
-		cursor->portal_name = NULL;
-	}
+	close_stream_portal(cursor);
 }
 
 /*
@@ -468,8 +489,7 @@ fetch_chunk(FqCursor *cursor)
 	if (cursor->nrows < cursor->fetch_size)
 	{
 		cursor->exhausted = true;
-		SPI_cursor_close(portal);
-		cursor->portal_name = NULL;
+		close_stream_portal(cursor);
 	}
 	cursor->fetch_size = (int) Min((int64) cursor->fetch_size * 2, cursor->chunk_size);
 
