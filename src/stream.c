@@ -58,19 +58,18 @@ fq_chunk_size_arg(bool isnull, int32 value)
 }
 
 /*
- * The stream portals marked holdable (fq_cursor_open), by name, until their
- * stream closes them.  COMMIT persists a held cursor by running it on to
- * its end, which closes the streams it reads; one still listed once every
+ * Streams read by a named portal (a cursor), as the names of the stream's
+ * portal and of its reader, until the stream closes.
+ *
+ * A stream read by a WITH HOLD cursor has its portal marked holdable
+ * (fq_cursor_open).  COMMIT persists a held cursor by running it on to its
+ * end, which closes the streams it reads; a held one still open once every
  * cursor is persisted (its reader failed inside a rolled-back savepoint) or
  * after an abort (it was persisted before a later cursor failed) has no
- * reader left, and would otherwise live as long as the session.
- */
-static List *held_portals = NIL;
-static bool held_portals_callback = false;
-
-/*
- * Streams read by a named portal (a cursor), as the names of the stream's
- * portal and of its reader, until the stream closes.  A cursor whose own
+ * reader left, and would otherwise live as long as the session:
+ * cursor_streams_xact_callback drops it.
+ *
+ * A cursor whose own
  * expressions fail inside a savepoint is marked failed by the rollback,
  * its resources (the table locks among them) released with the
  * savepoint's; its executor is never shut down, so its stream's portal,
@@ -84,10 +83,19 @@ typedef struct CursorStream
 {
 	char	   *stream_portal;
 	char	   *reader_portal;
+	bool		held;			/* the stream's portal is holdable */
 } CursorStream;
 
 static List *cursor_streams = NIL;
 static bool cursor_streams_callback = false;
+
+static void
+free_cursor_stream(CursorStream *entry)
+{
+	pfree(entry->stream_portal);
+	pfree(entry->reader_portal);
+	pfree(entry);
+}
 
 static void
 forget_cursor_stream(const char *stream_portal)
@@ -101,9 +109,7 @@ forget_cursor_stream(const char *stream_portal)
 		if (strcmp(entry->stream_portal, stream_portal) == 0)
 		{
 			cursor_streams = foreach_delete_current(cursor_streams, lc);
-			pfree(entry->stream_portal);
-			pfree(entry->reader_portal);
-			pfree(entry);
+			free_cursor_stream(entry);
 			return;
 		}
 	}
@@ -149,34 +155,45 @@ cursor_streams_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		if (!PortalIsValid(stream) || stream->status == PORTAL_FAILED)
 		{
 			cursor_streams = foreach_delete_current(cursor_streams, lc);
-			pfree(entry->stream_portal);
-			pfree(entry->reader_portal);
-			pfree(entry);
+			free_cursor_stream(entry);
 		}
 	}
 }
 
 /*
- * At the end of the transaction every stream listed is gone: closed by its
- * reader, dropped with the transaction's portals, or run to its end by
- * COMMIT persisting a held reader.
+ * Before COMMIT completes (every held cursor persisted) a held stream still
+ * open has no reader left, nor after an abort one persisted before; both
+ * are dropped.  At the end of the transaction every other stream listed is
+ * gone: closed by its reader, dropped with the transaction's portals, or
+ * run to its end by COMMIT persisting a held reader.
  */
 static void
 cursor_streams_xact_callback(XactEvent event, void *arg)
 {
 	ListCell   *lc;
 
+	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_ABORT)
+	{
+		foreach(lc, cursor_streams)
+		{
+			CursorStream *entry = lfirst(lc);
+			Portal		portal;
+
+			if (!entry->held)
+				continue;
+			portal = GetPortalByName(entry->stream_portal);
+			/* after an abort, only one already persisted outlives it */
+			if (PortalIsValid(portal) &&
+				(event == XACT_EVENT_PRE_COMMIT ||
+				 portal->createSubid == InvalidSubTransactionId))
+				PortalDrop(portal, false);
+		}
+	}
 	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
 		event != XACT_EVENT_PREPARE)
 		return;
 	foreach(lc, cursor_streams)
-	{
-		CursorStream *entry = lfirst(lc);
-
-		pfree(entry->stream_portal);
-		pfree(entry->reader_portal);
-		pfree(entry);
-	}
+		free_cursor_stream(lfirst(lc));
 	list_free(cursor_streams);
 	cursor_streams = NIL;
 }
@@ -196,47 +213,6 @@ fq_stream_opening(void)
 	return opening_streams > 0;
 }
 
-static void
-forget_held_portal(const char *name)
-{
-	ListCell   *lc;
-
-	foreach(lc, held_portals)
-	{
-		char	   *held = lfirst(lc);
-
-		if (strcmp(held, name) == 0)
-		{
-			held_portals = foreach_delete_current(held_portals, lc);
-			pfree(held);
-			return;
-		}
-	}
-}
-
-static void
-drop_orphaned_held_portals(XactEvent event, void *arg)
-{
-	ListCell   *lc;
-
-	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_ABORT)
-		return;
-	foreach(lc, held_portals)
-	{
-		char	   *name = lfirst(lc);
-		Portal		portal = GetPortalByName(name);
-
-		/* after an abort, only one already persisted outlives it */
-		if (PortalIsValid(portal) &&
-			(event == XACT_EVENT_PRE_COMMIT ||
-			 portal->createSubid == InvalidSubTransactionId))
-			PortalDrop(portal, false);
-		pfree(name);
-	}
-	list_free(held_portals);
-	held_portals = NIL;
-}
-
 /*
  * Opens the statement as a no-scroll cursor.  The cursor, its name and the
  * chunk context live in "parent".
@@ -246,6 +222,7 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 			   int chunk_size, MemoryContext parent)
 {
 	Portal		portal;
+	bool		held;
 	instr_time	start;
 	instr_time	now;
 
@@ -289,23 +266,13 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 	 * of the portal hash, possibly this one first.  Held, it is either
 	 * still open then or already persisted itself, and the stream closes
 	 * it when it ends, as always; one left without a reader is dropped by
-	 * drop_orphaned_held_portals.
+	 * cursor_streams_xact_callback.
 	 */
-	if (ActivePortal && (ActivePortal->cursorOptions & CURSOR_OPT_HOLD) &&
-		!InSecurityRestrictedOperation())
-	{
-		MemoryContext oldcontext = MemoryContextSwitchTo(TopMemoryContext);
-
-		if (!held_portals_callback)
-		{
-			RegisterXactCallback(drop_orphaned_held_portals, NULL);
-			held_portals_callback = true;
-		}
-		held_portals = lappend(held_portals, pstrdup(portal->name));
-		MemoryContextSwitchTo(oldcontext);
+	held = ActivePortal && (ActivePortal->cursorOptions & CURSOR_OPT_HOLD) &&
+		!InSecurityRestrictedOperation();
+	if (held)
 		portal->cursorOptions |= CURSOR_OPT_HOLD;
-	}
-	if (ActivePortal && ActivePortal->name[0] != '\0')
+	if (held || (ActivePortal && ActivePortal->name[0] != '\0'))
 	{
 		MemoryContext oldcontext;
 		CursorStream *entry;
@@ -320,6 +287,7 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 		entry = palloc(sizeof(CursorStream));
 		entry->stream_portal = pstrdup(portal->name);
 		entry->reader_portal = pstrdup(ActivePortal->name);
+		entry->held = held;
 		cursor_streams = lappend(cursor_streams, entry);
 		MemoryContextSwitchTo(oldcontext);
 	}
@@ -338,8 +306,6 @@ close_stream_portal(FqCursor *cursor)
 	if (cursor->portal_name == NULL)
 		return;
 	portal = SPI_cursor_find(cursor->portal_name);
-	if (held_portals != NIL)
-		forget_held_portal(cursor->portal_name);
 	if (cursor_streams != NIL)
 		forget_cursor_stream(cursor->portal_name);
 	if (portal)
