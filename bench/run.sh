@@ -18,6 +18,7 @@
 # Writes bench/results/latest.md and bench/results/latest.png.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+export FQ_PORT=${FQ_BENCH_PORT:-54349}
 . "$root/scripts/common.sh"
 cd "$root"
 
@@ -30,8 +31,8 @@ CLIENTS=${CLIENTS:-4}
 EXTRAS=${EXTRAS:-yes}
 
 "$root/scripts/install-deps.sh"
-make -s >/dev/null
-as_root make -s install >/dev/null
+make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 # shared_buffers large enough to hold tv_user at scale 1: a sequential scan of a table
 # over a quarter of shared_buffers goes through a small ring of buffers, which would
 # make the memory figures of bench/stream.sh depend on which buffers the ring picks

@@ -7,6 +7,11 @@
 
 PG_MAJOR=${PG_MAJOR:-15}
 PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/$PG_MAJOR/bin}
+# the pg_config whose server we build for and install into (PGXS's PG_CONFIG)
+PG_CONFIG=${PG_CONFIG:-$PG_BINDIR/pg_config}
+export PG_CONFIG
+# each command has a cluster of its own, so `make test` never touches the demo's:
+# demo 54329, test 54339 (+1 for its standby, +2 without preloading), bench 54349
 FQ_PORT=${FQ_PORT:-54329}
 FQ_SOCKDIR=${FQ_SOCKDIR:-/tmp/fraiseql-sock-$FQ_PORT}
 FQ_DATADIR=${FQ_DATADIR:-/tmp/fraiseql-data-$FQ_PORT}

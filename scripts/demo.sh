@@ -9,8 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 "$root/scripts/install-deps.sh"
-make -s >/dev/null
-as_root make -s install >/dev/null
+make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 "$root/scripts/cluster.sh" start
 
 fq_psql postgres -c "CREATE DATABASE fraiseql_demo" >/dev/null

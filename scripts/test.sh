@@ -6,16 +6,17 @@
 # Exits non-zero if anything failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+export FQ_PORT=${FQ_TEST_PORT:-54339}
 . "$root/scripts/common.sh"
 cd "$root"
 
 "$root/scripts/install-deps.sh"
 
 echo "== build"
-make -s PG_CONFIG="$PG_BINDIR/../bin/pg_config" >/dev/null 2>build.log || { cat build.log; exit 1; }
+make -s PG_CONFIG="$PG_CONFIG" >/dev/null 2>build.log || { cat build.log; exit 1; }
 if grep -q 'warning:' build.log; then cat build.log; echo "build: warnings (see above)" >&2; exit 1; fi
 rm -f build.log
-as_root make -s install >/dev/null
+as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 
 # the tests run as the cluster's user, who may not be able to read this checkout
 work=$(mktemp -d /tmp/fraiseql-test.XXXXXX)
