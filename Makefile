@@ -7,7 +7,7 @@
 
 EXTENSION  = fraiseql
 MODULE_big = fraiseql
-DATA       = sql/fraiseql--0.1.0.sql
+DATA       = sql/fraiseql--0.1.0.sql sql/fraiseql--0.2.0.sql sql/fraiseql--0.1.0--0.2.0.sql
 PGFILEDESC = "fraiseql - stream FraiseQL JSON views"
 
 OBJS = \
@@ -22,6 +22,7 @@ OBJS = \
 	src/callargs.o \
 	src/plancache.o \
 	src/localplans.o \
+	src/ownplan.o \
 	src/selection.o \
 	src/project.o \
 	src/jsonwrite.o \

@@ -17,6 +17,7 @@
 
 #include "callargs.h"
 #include "fraiseql.h"
+#include "ownplan.h"
 #include "plancache.h"
 #include "scan.h"
 #include "shape.h"
@@ -67,6 +68,7 @@ _PG_init(void)
 
 	fq_scan_init();
 	fq_callargs_init();
+	fq_ownplan_init();
 	fq_plancache_init();
 	fq_shape_init();
 

@@ -84,6 +84,7 @@
 
 #include "fraiseql.h"
 #include "localplans.h"
+#include "ownplan.h"
 #include "plancache.h"
 #include "shape.h"
 
@@ -233,18 +234,34 @@ plancache_shmem_startup(void)
 	LWLockRelease(AddinShmemInitLock);
 }
 
+/*
+ * The size of the shared cache is fixed when shared memory is laid out, so
+ * while preloading fraiseql.plan_cache_size is a postmaster setting.  Loaded
+ * later (CREATE EXTENSION or a function call in a server that does not
+ * preload it, LOAD, session_preload_libraries) there is no shared cache, and
+ * PostgreSQL answers a PGC_POSTMASTER variable defined after startup with
+ * FATAL: the backend would die.  The setting then sizes this backend's
+ * local cache only, which a reload may change (localplans.c evicts down to
+ * a smaller size as it goes), so it is defined as a sighup setting: the
+ * value in postgresql.conf still applies, and SHOW still answers.
+ */
 void
 fq_plancache_init(void)
 {
+	bool		preloading = process_shared_preload_libraries_in_progress;
+
 	DefineCustomIntVariable("fraiseql.plan_cache_size",
-							"Number of query shapes the shared plan cache holds (0 disables caching).",
-							NULL,
+							preloading ?
+							"Number of query shapes the shared plan cache holds (0 disables caching)." :
+							"Number of query shapes each backend's local plan cache holds (0 disables caching).",
+							preloading ? NULL :
+							"fraiseql was not preloaded, so there is no shared plan cache.",
 							&fq_plan_cache_size,
 							1000, 0, 100000,
-							PGC_POSTMASTER, 0,
+							preloading ? PGC_POSTMASTER : PGC_SIGHUP, 0,
 							NULL, NULL, NULL);
 
-	if (!process_shared_preload_libraries_in_progress || fq_plan_cache_size == 0)
+	if (!preloading || fq_plan_cache_size == 0)
 		return;
 	prev_shmem_request_hook = shmem_request_hook;
 	shmem_request_hook = plancache_shmem_request;
@@ -444,7 +461,7 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 	if (shared)
 		hit = shared_lookup(query, sql_hash, handle, &generic);
 
-	options = CURSOR_OPT_NO_SCROLL;
+	options = FQ_CURSOR_OPTIONS(query->kind == FQ_QUERY_ROWS);
 	if (generic == GENERIC_YES || generic == GENERIC_TRIAL)
 		options |= CURSOR_OPT_GENERIC_PLAN;
 	else if (generic == GENERIC_NO)
@@ -729,24 +746,28 @@ fraiseql_plan_cache_info(PG_FUNCTION_ARGS)
  * fraiseql.plan_cache_reset(): empties the shared cache and zeroes its
  * counters, and drops this backend's plans and remembered translations.
  * Other backends keep their prepared plans and translations; their next
- * call of a shape counts as a miss and enters the shape again.
+ * call of a shape counts as a miss and enters the shape again.  Without a
+ * shared cache (not preloaded) it drops this backend's local cache only:
+ * unlike the views it has something to do there, so it does not raise.
  */
 Datum
 fraiseql_plan_cache_reset(PG_FUNCTION_ARGS)
 {
 	int			i;
 
-	require_shared();
-	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-	for (i = 0; i < shared->capacity; i++)
-		if (shared->entries[i].in_use)
-			remove_shared_entry(&shared->entries[i]);
-	shared->clock_hand = 0;
-	pg_atomic_write_u64(&shared->hits, 0);
-	pg_atomic_write_u64(&shared->misses, 0);
-	pg_atomic_write_u64(&shared->evictions, 0);
-	pg_atomic_write_u64(&shared->invalidations, 0);
-	LWLockRelease(shared->lock);
+	if (shared)
+	{
+		LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+		for (i = 0; i < shared->capacity; i++)
+			if (shared->entries[i].in_use)
+				remove_shared_entry(&shared->entries[i]);
+		shared->clock_hand = 0;
+		pg_atomic_write_u64(&shared->hits, 0);
+		pg_atomic_write_u64(&shared->misses, 0);
+		pg_atomic_write_u64(&shared->evictions, 0);
+		pg_atomic_write_u64(&shared->invalidations, 0);
+		LWLockRelease(shared->lock);
+	}
 	fq_localplans_drop_all();
 	fq_shape_reset();
 	PG_RETURN_VOID();

@@ -38,6 +38,7 @@
 #include "fraiseql.h"
 #include "filter.h"
 #include "order.h"
+#include "ownplan.h"
 #include "plancache.h"
 #include "portability/instr_time.h"
 #include "query.h"
@@ -354,11 +355,12 @@ fq_query_build(FqQuery *query, const FqSource *source, FqQueryKind kind,
 
 	check_limit(args);
 
-	if (fq_shape_lookup(&shape, query, source, kind, args))
-		return;
-
-	translate_query(query, source, kind, args);
-	fq_shape_remember(&shape, query);
+	if (!fq_shape_lookup(&shape, query, source, kind, args))
+	{
+		translate_query(query, source, kind, args);
+		fq_shape_remember(&shape, query);
+	}
+	query->kind = kind;
 }
 
 /*
@@ -561,9 +563,17 @@ fraiseql_count(PG_FUNCTION_ARGS)
 	if (plan.plan)
 		rc = SPI_execute_plan(plan.plan, query.param_values, NULL, true, 1);
 	else
-		rc = SPI_execute_with_args(query.sql.data, query.nparams,
-								   query.param_types, query.param_values,
-								   NULL, true, 1);
+	{
+		/* one-shot, but with the options that mark the statement ours */
+		SPIPlanPtr	once = SPI_prepare_cursor(query.sql.data, query.nparams,
+											  query.param_types,
+											  FQ_CURSOR_OPTIONS(false));
+
+		if (once == NULL)
+			elog(ERROR, "fraiseql: could not prepare count query: %s",
+				 SPI_result_code_string(SPI_result));
+		rc = SPI_execute_plan(once, query.param_values, NULL, true, 1);
+	}
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "fraiseql: count query failed: %s", SPI_result_code_string(rc));
 	count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],

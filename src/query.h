@@ -51,6 +51,13 @@ typedef struct FqParamSource
 /* Parameter types whose schema-qualified names a statement records */
 #define FQ_MAX_NAMED_TYPES 4
 
+/* What the statement returns */
+typedef enum FqQueryKind
+{
+	FQ_QUERY_ROWS,				/* SELECT data ... ORDER BY ... LIMIT ... */
+	FQ_QUERY_COUNT				/* SELECT count(*) ... WHERE ... */
+} FqQueryKind;
+
 typedef struct FqQuery
 {
 	const FqSource *source;
@@ -70,14 +77,8 @@ typedef struct FqQuery
 	uint32		named_type_hashes[FQ_MAX_NAMED_TYPES];
 	uint32		named_schema_hashes[FQ_MAX_NAMED_TYPES];
 	bool		translation_reused; /* the shape's translation was remembered */
+	FqQueryKind kind;			/* rows (read by a cursor) or count */
 } FqQuery;
-
-/* What the statement returns */
-typedef enum FqQueryKind
-{
-	FQ_QUERY_ROWS,				/* SELECT data ... ORDER BY ... LIMIT ... */
-	FQ_QUERY_COUNT				/* SELECT count(*) ... WHERE ... */
-} FqQueryKind;
 
 /* The call arguments that shape a statement; NULL pointers mean absent */
 typedef struct FqQueryArgs

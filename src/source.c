@@ -33,27 +33,37 @@ fq_source_resolve(Oid relid, FqSource *source)
 	TupleDesc	desc;
 	bool		found_data = false;
 	char		relkind;
+	char	   *name;
 	int			i;
 
-	relkind = get_rel_relkind(relid);
-	if (relkind == '\0')
+	/*
+	 * AccessShareLock is what the generated query takes anyway; taking it
+	 * now keeps the column list stable until that query runs.  The source
+	 * is looked at only once we hold it: a DROP that commits while we wait
+	 * for the lock leaves an OID without a relation, which a plain
+	 * relation_open would report as an internal error (XX000).  The name is
+	 * read first so that the error can say what was dropped.
+	 */
+	name = get_rel_name(relid);
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
+				 name ?
+				 errmsg("relation \"%s\" does not exist", name) :
+				 errmsg("relation with OID %u does not exist", relid),
+				 name ?
+				 errdetail("It was dropped while this call waited for its lock.") : 0));
 
+	relkind = rel->rd_rel->relkind;
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
 		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
 		relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a table, view, materialized view or foreign table",
-						get_rel_name(relid))));
+						RelationGetRelationName(rel))));
 
-	/*
-	 * AccessShareLock is what the generated query takes anyway; taking it
-	 * now keeps the column list stable until that query runs.
-	 */
-	rel = relation_open(relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
 
 	source->relid = relid;
@@ -71,14 +81,24 @@ fq_source_resolve(Oid relid, FqSource *source)
 			continue;
 		if (strcmp(NameStr(att->attname), "data") == 0)
 		{
-			if (att->atttypid != JSONBOID && att->atttypid != JSONOID)
+			/*
+			 * A domain over jsonb or json reads as its base type: every
+			 * operator and function the generated SQL applies to "data"
+			 * takes the base type, to which the domain casts implicitly,
+			 * and reading a value never checks a domain's constraints.
+			 */
+			Oid			base = getBaseType(att->atttypid);
+
+			if (base != JSONBOID && base != JSONOID)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("column \"data\" of \"%s\" is of type %s",
 								RelationGetRelationName(rel),
 								format_type_be(att->atttypid)),
-						 errdetail("A fraiseql source holds each object in a column \"data\" of type jsonb or json.")));
-			source->data_type = att->atttypid;
+						 errdetail("A fraiseql source holds each object in a column \"data\" of type jsonb or json."),
+						 base == TEXTOID || base == VARCHAROID ?
+						 errhint("Expose the text as jsonb in a view, for example: CREATE VIEW v_x AS SELECT id, data::jsonb AS data FROM tb_x.") : 0));
+			source->data_type = base;
 			found_data = true;
 			continue;
 		}

@@ -37,6 +37,7 @@
 #include "utils/resowner.h"
 
 #include "fraiseql.h"
+#include "ownplan.h"
 #include "stream.h"
 
 PG_FUNCTION_INFO_V1(fraiseql_stream);
@@ -251,7 +252,7 @@ fq_cursor_open(FqCursor *cursor, FqQuery *query, const FqRowFormat *format,
 			portal = SPI_cursor_open_with_args(NULL, query->sql.data,
 											   query->nparams, query->param_types,
 											   query->param_values, NULL,
-											   true, CURSOR_OPT_NO_SCROLL);
+											   true, FQ_CURSOR_OPTIONS(true));
 	}
 	PG_FINALLY();
 	{
