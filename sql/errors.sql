@@ -70,3 +70,19 @@ SELECT err($$SELECT fraiseql.stream('tv_ok', chunk_size => 0)$$);
 SELECT err($$SELECT fraiseql.stream('tv_ok', '{"a": {"eq": "not a date", "type": "date"}}')$$);
 -- the tables are still there
 SELECT count(*) FROM tv_ok;
+
+-- a data column of a domain over jsonb or json is read as its base type
+-- (issue 17); a domain over text is still refused
+CREATE DOMAIN doc_jsonb AS jsonb CHECK (jsonb_typeof(VALUE) = 'object');
+CREATE DOMAIN doc_json AS json;
+CREATE DOMAIN doc_text AS text;
+CREATE TABLE tv_dom (id int, data doc_jsonb);
+CREATE TABLE tv_dom_json (id int, data doc_json);
+CREATE TABLE tv_dom_text (id int, data doc_text);
+INSERT INTO tv_dom VALUES (1, '{"a": 1, "b": "x"}'), (2, '{"a": 2, "b": "y"}');
+INSERT INTO tv_dom_json SELECT id, data::json FROM tv_dom;
+SELECT fraiseql.stream('tv_dom', '{"a": {"gte": 2}}', selection => 'b');
+SELECT fraiseql.stream('tv_dom_json', '{"a": {"gte": 2}}', selection => 'b');
+SELECT fraiseql.count('tv_dom', '{"b": {"eq": "x"}}'), fraiseql.count('tv_dom_json', '{"b": {"in": ["x", "y"]}}');
+SELECT fraiseql.query('tv_dom', 'docs', order_by => '[{"a": "desc"}]');
+SELECT err($$SELECT fraiseql.count('tv_dom_text')$$);

@@ -86,3 +86,16 @@ INSERT INTO shapes VALUES
   (26, '{"id": 1, "ok": true, "tags": ["a\\", "b"], "p": {"x": 1\}}');
 SELECT n, fraiseql.is_json(t), pg_is_json(t)
 FROM (SELECT * FROM shapes ORDER BY n OFFSET 0) s;
+
+-- deep nesting (issue 17): text::json raises "stack depth limit exceeded" on
+-- 100k open brackets, so is_json says false instead of raising; a document
+-- deeper than simdjson's limit that text::json accepts is still true
+SELECT fraiseql.is_json(repeat('[', 100000)) AS deep_open,
+       pg_is_json(repeat('[', 100000)) AS pg_deep_open,
+       fraiseql.is_json(repeat('[', 100000) || repeat(']', 100000)) AS deep_closed,
+       pg_is_json(repeat('[', 100000) || repeat(']', 100000)) AS pg_deep_closed,
+       fraiseql.is_json(repeat('{"a":', 3000) || '1' || repeat('}', 3000)) AS deep_3000,
+       pg_is_json(repeat('{"a":', 3000) || '1' || repeat('}', 3000)) AS pg_deep_3000;
+SET fraiseql.enable_simd = off;
+SELECT fraiseql.is_json(repeat('[', 100000)) AS deep_open_no_simd;
+RESET fraiseql.enable_simd;

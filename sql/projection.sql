@@ -92,3 +92,38 @@ SELECT err($$SELECT fraiseql.stream('tv_author', selection => 'a: ')$$);
 SELECT err($$SELECT fraiseql.stream('tv_author', selection => '__typename { x }')$$);
 SELECT err($$SELECT fraiseql.stream('tv_author', selection => repeat('a { ', 70) || 'b' || repeat(' }', 70))$$);
 SELECT err($$SELECT fraiseql.query('tv_author', 'bad-field')$$);
+
+-- fields of one response name merge, as GraphQL merges them (issue 17): once
+-- each, at the first one's position, nested selections merged; read by hand
+-- against row 1 above.  Keys checked on the text, since jsonb would fold
+-- duplicates anyway.
+SELECT fraiseql.stream('tv_author', '{"id": {"eq": 1}}',
+                       selection => 'id id email id');
+SELECT fraiseql.stream('tv_author', '{"id": {"eq": 1}}',
+                       selection => 'profile { rank } id profile { homeCity rank } profile { bio }');
+SELECT fraiseql.stream('tv_author', '{"id": {"eq": 1}}',
+                       selection => 'x: email y: firstName x: email posts { title } posts { t: title tags }');
+SELECT fraiseql.stream('tv_author', '{"id": {"eq": 1}}',
+                       selection => '__typename __typename t: __typename', typename => 'Author');
+-- the same through a json source and in query()
+SELECT fraiseql.stream('v_author_json', '{"id": {"eq": 1}}',
+                       selection => 'profile { rank } id profile { homeCity rank } id');
+SELECT fraiseql.query('tv_author', 'authors', '{"id": {"eq": 1}}',
+                      selection => 'mail: email profile { rank } mail: email profile { homeCity }');
+SELECT fraiseql.query('v_author_json', 'authors', '{"id": {"eq": 1}}',
+                      selection => 'mail: email profile { rank } mail: email profile { homeCity }');
+-- no key twice in any of them, and merged equals written once
+SELECT (SELECT count(*) FROM json_each(s)) AS keys,
+       (SELECT count(DISTINCT k) FROM json_object_keys(s) k) AS distinct_keys,
+       s::jsonb = (SELECT fraiseql.stream('tv_author', '{"id": {"eq": 1}}',
+                   selection => 'profile { rank homeCity bio } id email')::jsonb) AS same
+FROM fraiseql.stream('tv_author', '{"id": {"eq": 1}}',
+                     selection => 'profile { rank } id profile { homeCity } email profile { bio rank } id') s;
+-- conflicts: 42601 at the second field's position
+SELECT err($$SELECT fraiseql.stream('tv_author', selection => 'x: title x: sku')$$);
+SELECT err($$SELECT fraiseql.stream('tv_author', selection => 'email id email: id')$$);
+SELECT err($$SELECT fraiseql.stream('tv_author', selection => 'profile { rank } profile')$$);
+SELECT err($$SELECT fraiseql.stream('tv_author', selection => 'profile { r: rank } profile { r: homeCity }')$$);
+SELECT err($$SELECT fraiseql.stream('tv_author', selection => 'firstName firstName: first_name')$$);
+SELECT err($$SELECT fraiseql.stream('tv_author', selection => 'id: __typename id')$$);
+SELECT err($$SELECT fraiseql.query('v_author_json', 'a', selection => 'posts { title } posts { title: tags }')$$);

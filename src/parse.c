@@ -81,16 +81,46 @@ fq_simd_out_of_memory(size_t len)
 					   len)));
 }
 
-/* PostgreSQL's own verdict: does text::json succeed? */
+/*
+ * PostgreSQL's own verdict: does text::json succeed?
+ *
+ * Its parser descends once per nesting level and calls check_stack_depth,
+ * so text::json of a deep enough document (100k brackets) raises "stack
+ * depth limit exceeded" (54001): that text is not one text::json accepts,
+ * so the answer is false, not an error.  The parser holds nothing but
+ * memory in the current context when it raises, so the error can be
+ * caught here without a subtransaction; any other error (a cancel, out of
+ * memory) goes on.
+ */
 static bool
 pg_is_json(text *t)
 {
-	JsonLexContext *lex = makeJsonLexContextCstringLen(VARDATA_ANY(t),
-													   VARSIZE_ANY_EXHDR(t),
-													   GetDatabaseEncoding(),
-													   false);
+	MemoryContext context = CurrentMemoryContext;
+	bool		valid = false;
 
-	return pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS;
+	PG_TRY();
+	{
+		JsonLexContext *lex = makeJsonLexContextCstringLen(VARDATA_ANY(t),
+														   VARSIZE_ANY_EXHDR(t),
+														   GetDatabaseEncoding(),
+														   false);
+
+		valid = pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_STATEMENT_TOO_COMPLEX)
+			PG_RE_THROW();
+		FlushErrorState();
+		FreeErrorData(edata);
+		valid = false;
+	}
+	PG_END_TRY();
+	return valid;
 }
 
 /*

@@ -7,6 +7,15 @@
  *	  directives and fragments are not part of the FraiseQL read path and
  *	  are syntax errors (42601, with the position).
  *
+ * Fields with the same response name (alias, or name) are merged as GraphQL
+ * merges them (its "field selection merging"): "id id" selects id once,
+ * "vendor { name } vendor { country }" selects vendor { name country }, at
+ * the position of the first.  Two fields of one response name that select
+ * different fields ("x: title x: sku"), or a field with a selection beside
+ * one without, cannot be merged: 42601 at the second one's position.
+ * Without this the output would hold the key twice, and JSON parsers keep
+ * the last value, losing the first's fields.
+ *
  * A selection is parsed once per backend and kept, by its text, in a small
  * cache under CacheMemoryContext, so a hot query pays for the parse once.
  * Each field carries what the projection needs precomputed: its output key
@@ -18,6 +27,7 @@
 
 #include "common/hashfn.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -115,6 +125,7 @@ parse_field(SelParser *p, FqSelField *f, int depth)
 	int			alias_len = 0;
 	StringInfoData key;
 
+	f->pos = p->pos + 1;
 	len = read_name(p, &name);
 	if (len == 0)
 		syntax_error(p, p->pos < p->len && p->text[p->pos] == '.' ?
@@ -155,6 +166,8 @@ parse_field(SelParser *p, FqSelField *f, int depth)
 	appendBinaryStringInfo(&key, ": ", 2);
 	f->out_key = key.data;
 	f->out_key_len = key.len;
+	f->response = alias ? f->out_key + 1 : f->name;
+	f->response_len = alias ? alias_len : len;
 
 	f->sub = NULL;
 	if (p->pos < p->len && p->text[p->pos] == '{')
@@ -166,6 +179,64 @@ parse_field(SelParser *p, FqSelField *f, int depth)
 	}
 }
 
+static void add_field(FqSelection *set, int *allocated, const FqSelField *f);
+
+/* The fields of "from" into "into", each merged with its namesake there */
+static void
+merge_sets(FqSelection *into, const FqSelection *from)
+{
+	int			allocated = into->nfields;
+
+	for (int i = 0; i < from->nfields; i++)
+		add_field(into, &allocated, &from->fields[i]);
+}
+
+/*
+ * Adds a field to a set, or merges it into the field of the same response
+ * name already there.  Names of fields are compared as written: GraphQL
+ * merges only the same field, and firstName and first_name are two.
+ */
+static void
+add_field(FqSelection *set, int *allocated, const FqSelField *f)
+{
+	for (int i = 0; i < set->nfields; i++)
+	{
+		FqSelField *prev = &set->fields[i];
+
+		check_stack_depth();
+		if (prev->response_len != f->response_len ||
+			memcmp(prev->response, f->response, f->response_len) != 0)
+			continue;
+		if (prev->name_len != f->name_len ||
+			memcmp(prev->name, f->name, f->name_len) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("fields \"%.*s\" conflict in selection at position %d",
+							f->response_len, f->response, f->pos),
+					 errdetail("\"%.*s\" selects \"%.*s\" here and \"%.*s\" at position %d; fields of one response name must select the same field.",
+							   f->response_len, f->response, f->name_len, f->name,
+							   prev->name_len, prev->name, prev->pos),
+					 errhint("Give one of them another alias.")));
+		if ((prev->sub == NULL) != (f->sub == NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("fields \"%.*s\" conflict in selection at position %d",
+							f->response_len, f->response, f->pos),
+					 errdetail("One selects fields of \"%.*s\" and the other (at position %d) does not.",
+							   f->name_len, f->name, prev->pos),
+					 errhint("Select the same fields in both, or give one of them another alias.")));
+		if (f->sub)
+			merge_sets(prev->sub, f->sub);
+		return;
+	}
+	if (set->nfields == *allocated)
+	{
+		*allocated = Max(*allocated * 2, 8);
+		set->fields = repalloc(set->fields, sizeof(FqSelField) * *allocated);
+	}
+	set->fields[set->nfields++] = *f;
+}
+
 /*
  * Fields up to the closing brace (braced) or the end of the text.
  */
@@ -174,6 +245,7 @@ parse_set(SelParser *p, int depth, bool braced)
 {
 	FqSelection *set = palloc0(sizeof(FqSelection));
 	int			allocated = 8;
+	FqSelField	field;
 
 	if (depth > FQ_MAX_SELECTION_DEPTH)
 		ereport(ERROR,
@@ -198,12 +270,8 @@ parse_set(SelParser *p, int depth, bool braced)
 			p->pos++;
 			break;
 		}
-		if (set->nfields == allocated)
-		{
-			allocated *= 2;
-			set->fields = repalloc(set->fields, sizeof(FqSelField) * allocated);
-		}
-		parse_field(p, &set->fields[set->nfields++], depth);
+		parse_field(p, &field, depth);
+		add_field(set, &allocated, &field);
 	}
 	if (set->nfields == 0)
 		syntax_error(p, "a selection needs at least one field");

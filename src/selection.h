@@ -22,6 +22,9 @@ typedef struct FqSelField
 	int			snake_len;
 	bool		is_typename;	/* __typename */
 	FqSelection *sub;			/* nested selection, or NULL */
+	int			response_len;	/* alias, or name: the key in the output */
+	const char *response;
+	int			pos;			/* where the field starts in the text, from 1 */
 } FqSelField;
 
 struct FqSelection
