@@ -33,6 +33,9 @@ OBJS = \
 
 REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
+# specs/*.spec with expected/*.out, run by pg_isolation_regress (make installcheck, make test)
+ISOLATION    = concurrent_drop
+ISOLATION_OPTS = --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config
 

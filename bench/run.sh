@@ -12,7 +12,8 @@
 #     statement of FIRST_CALLS new connections timed alone, the server restarted with
 #     fraiseql.plan_cache_size = 0, the same again, plain SQL's -C runs and first
 #     statements, and a restart back to the cache.
-#  3. bench/stream.sh (first row, memory, full-stream throughput) and bench/json.sh
+#  3. bench/stream.sh (first row, memory, full-stream throughput), bench/ttfr.sh (first row
+#     with jit = on over a source past jit_above_cost) and bench/json.sh
 #     (simdjson), which append their own sections, unless EXTRAS=no.
 #
 # Writes bench/results/latest.md and bench/results/latest.png.
@@ -29,6 +30,7 @@ ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-8}
 CLIENTS=${CLIENTS:-4}
 EXTRAS=${EXTRAS:-yes}
+PROFILES=${PROFILES:-"narrow wide"}
 
 "$root/scripts/install-deps.sh"
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null
@@ -41,12 +43,25 @@ work=$(mktemp -d /tmp/fraiseql-bench.XXXXXX)
 chmod 777 "$work"
 trap '"$root/scripts/cluster.sh" stop >/dev/null; rm -rf "$work"' EXIT
 
-db=fraiseql_bench
-fq_psql postgres -c "CREATE DATABASE $db" >/dev/null
-fq_psql $db -c "CREATE EXTENSION fraiseql" >/dev/null
-echo "bench: loading scale $SCALE"
-fq_psql $db -v scale="$SCALE" -f bench/data.sql >/dev/null
-nusers=$(fq_psql $db -At -c "SELECT count(*) FROM tv_user")
+# one database per profile: narrow is bench/data.sql (430-byte ASCII rows of three shapes),
+# wide is bench/data_wide.sql (600-800-byte rows with escapes, unicode, optional keys and
+# nulls, a joined table, || and CASE in v_user); the same relation names, so every pair
+# script runs on both
+declare -A profile_db=([narrow]=fraiseql_bench [wide]=fraiseql_bench_wide)
+declare -A profile_data=([narrow]=bench/data.sql [wide]=bench/data_wide.sql)
+declare -A profile_users=()
+for profile in $PROFILES; do
+    pdb=${profile_db[$profile]:?unknown profile $profile (narrow, wide)}
+    fq_psql postgres -c "CREATE DATABASE $pdb" >/dev/null
+    fq_psql $pdb -c "CREATE EXTENSION fraiseql" >/dev/null
+    echo "bench: loading the $profile profile at scale $SCALE (${profile_data[$profile]})"
+    fq_psql $pdb -v scale="$SCALE" -f "${profile_data[$profile]}" >/dev/null
+    profile_users[$profile]=$(fq_psql $pdb -At -c "SELECT count(*) FROM tv_user")
+done
+# the plan-cache and extra sections run on the first profile
+first_profile=${PROFILES%% *}
+db=${profile_db[$first_profile]}
+nusers=${profile_users[$first_profile]}
 cp bench/sql/*.sql "$work/"; chmod 644 "$work"/*.sql
 
 # run_pgbench LABEL SCRIPT MODE [pgbench options...]: one DURATION-second run, logged
@@ -79,14 +94,19 @@ out=bench/results/latest.md
     echo "# fraiseql bench: scale $SCALE ($nusers users), $CLIENTS clients, $ROUNDS x ${DURATION}s per side"
     echo
     echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $("$PG_BINDIR/postgres" --version); $(date -u +%F)"
-    echo
-    echo "## pgbench pairs (simple protocol unless the side says prepared)"
-    echo
-    echo "| pair | side | tps | p50 ms | p95 ms | p99 ms | fraiseql / this side | simple-protocol fraiseql / this side |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|"
 } > "$out"
 : > "$work/plot.dat"
 
+for profile in $PROFILES; do
+db=${profile_db[$profile]}
+nusers=${profile_users[$profile]}
+{
+    echo
+    echo "## pgbench pairs, $profile profile (${profile_data[$profile]}; simple protocol unless the side says prepared)"
+    echo
+    echo "| pair | side | tps | p50 ms | p95 ms | p99 ms | fraiseql / this side | simple-protocol fraiseql / this side |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+} >> "$out"
 fq_psql $db -c "SELECT fraiseql.plan_cache_reset()" >/dev/null
 for pair in $PAIRS; do
     sides="fraiseql plain"
@@ -113,8 +133,11 @@ for pair in $PAIRS; do
         [ "$side" = fraiseql ] && p50_fq=$p50
         [ "$side" = plain ] && p50_plain=$p50
     done
-    echo "$pair $p50_fq $p50_plain" >> "$work/plot.dat"
+    if [ "$profile" = "$first_profile" ]; then echo "$pair $p50_fq $p50_plain" >> "$work/plot.dat"; fi
 done
+done
+db=${profile_db[$first_profile]}
+nusers=${profile_users[$first_profile]}
 
 # --- the plan cache -------------------------------------------------------------------
 read -r hits misses < <(fq_psql $db -At -F ' ' -c "SELECT hits, misses FROM fraiseql.plan_cache_info")
@@ -197,12 +220,18 @@ median_of() { sort -n "$1" | awk 'NF {a[++n] = $1} END {printf "%.3f", a[int((n+
 } >> "$out"
 
 if [ "$EXTRAS" = yes ]; then
-    for extra in stream json; do
+    for extra in stream json ttfr; do
         if [ -x "bench/$extra.sh" ]; then
             echo "bench: $extra.sh"
             "bench/$extra.sh" $db "$out"
         fi
     done
+    # simdjson's figures depend on the documents' shapes: again on the wide profile
+    if [ "$first_profile" != wide ] && [[ " $PROFILES " == *" wide "* ]]; then
+        echo "bench: json.sh (wide profile)"
+        printf '\n# The same on the wide profile (bench/data_wide.sql)\n' >> "$out"
+        bench/json.sh "${profile_db[wide]}" "$out"
+    fi
 fi
 
 cat "$out"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/cluster.sh — start and stop the throwaway PostgreSQL cluster that demo, test and
 # bench run against: a fresh initdb as a non-root user, private port and socket directory,
-# shared_preload_libraries = 'fraiseql'.
+# shared_preload_libraries = 'fraiseql' (unless FQ_PRELOAD=no).
 #
 #   scripts/cluster.sh start [extra postgresql.conf lines...]
 #   scripts/cluster.sh restart [postgres options, e.g. "-c fraiseql.plan_cache_size=0"]
@@ -21,7 +21,8 @@ start() {
         echo "port = $FQ_PORT"
         echo "unix_socket_directories = '$FQ_SOCKDIR'"
         echo "listen_addresses = ''"
-        echo "shared_preload_libraries = 'fraiseql'"
+        # FQ_PRELOAD=no: a server as users often have it, without fraiseql preloaded
+        [ "${FQ_PRELOAD:-yes}" = no ] || echo "shared_preload_libraries = 'fraiseql'"
         echo "fsync = off"
         echo "synchronous_commit = off"
         echo "full_page_writes = off"

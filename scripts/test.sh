@@ -20,7 +20,7 @@ as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 
 # the tests run as the cluster's user, who may not be able to read this checkout
 work=$(mktemp -d /tmp/fraiseql-test.XXXXXX)
-cp -r sql expected test "$work/"
+cp -r sql expected specs test "$work/"
 chmod -R a+rX "$work"
 [ "$(id -u)" -eq 0 ] && chown -R postgres "$work"
 trap '"$root/scripts/cluster.sh" stop >/dev/null; rm -rf "$work"' EXIT
@@ -48,6 +48,22 @@ fi
 if [ "$bad" -ne 0 ] && [ -f "$work/regression.diffs" ]; then
     echo "---- regression.diffs"; cat "$work/regression.diffs"
 fi
+
+echo "== isolation"
+isolation=$(sed -n 's/^ISOLATION *= *//p' Makefile)
+as_pg mkdir -p "$work/isolation"
+as_pg "$PG_BINDIR/../lib/pgxs/src/test/isolation/pg_isolation_regress" \
+    --host="$FQ_SOCKDIR" --port="$FQ_PORT" \
+    --inputdir="$work" --outputdir="$work/isolation" --dbname=fraiseql_isolation \
+    $isolation 2>&1 | tee "$work/isolation.log" || true
+ok=$(grep -cE '^(test| ) .* \.\.\. ok' "$work/isolation.log" || true)
+bad=$(grep -cE '\.\.\. FAILED' "$work/isolation.log" || true)
+passed=$((passed + ok))
+failed=$((failed + bad))
+if [ $((ok + bad)) -ne $(echo $isolation | wc -w) ]; then
+    echo "pg_isolation_regress did not run every test"; failed=$((failed + 1))
+fi
+[ "$bad" -eq 0 ] || cat "$work/isolation/regression.diffs" 2>/dev/null || true
 
 echo "== pgTAP"
 fq_psql postgres -c "DROP DATABASE IF EXISTS fraiseql_tap" -c "CREATE DATABASE fraiseql_tap"
@@ -79,7 +95,7 @@ else
     echo "stage1-check FAILED"; tail -40 "$work/stage1.log"
 fi
 
-for suite in standby-test concurrency-test; do
+for suite in standby-test concurrency-test upgrade-test nopreload-test pgbouncer-test jit-test; do
     echo "== $suite"
     if "$root/scripts/$suite.sh"; then
         passed=$((passed + 1))
