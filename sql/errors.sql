@@ -76,13 +76,19 @@ SELECT count(*) FROM tv_ok;
 CREATE DOMAIN doc_jsonb AS jsonb CHECK (jsonb_typeof(VALUE) = 'object');
 CREATE DOMAIN doc_json AS json;
 CREATE DOMAIN doc_text AS text;
-CREATE TABLE tv_dom (id int, data doc_jsonb);
-CREATE TABLE tv_dom_json (id int, data doc_json);
-CREATE TABLE tv_dom_text (id int, data doc_text);
-INSERT INTO tv_dom VALUES (1, '{"a": 1, "b": "x"}'), (2, '{"a": 2, "b": "y"}');
-INSERT INTO tv_dom_json SELECT id, data::json FROM tv_dom;
-SELECT fraiseql.stream('tv_dom', '{"a": {"gte": 2}}', selection => 'b');
-SELECT fraiseql.stream('tv_dom_json', '{"a": {"gte": 2}}', selection => 'b');
-SELECT fraiseql.count('tv_dom', '{"b": {"eq": "x"}}'), fraiseql.count('tv_dom_json', '{"b": {"in": ["x", "y"]}}');
-SELECT fraiseql.query('tv_dom', 'docs', order_by => '[{"a": "desc"}]');
-SELECT err($$SELECT fraiseql.count('tv_dom_text')$$);
+CREATE TABLE tv_domdoc (id int, data doc_jsonb);
+CREATE TABLE tv_domdoc_json (id int, data doc_json);
+CREATE TABLE tv_domdoc_text (id int, data doc_text);
+INSERT INTO tv_domdoc VALUES (1, '{"a": 1, "b": "x"}'), (2, '{"a": 2, "b": "y"}');
+INSERT INTO tv_domdoc_json SELECT id, data::json FROM tv_domdoc;
+SELECT fraiseql.stream('tv_domdoc', '{"a": {"gte": 2}}', selection => 'b');
+SELECT fraiseql.stream('tv_domdoc_json', '{"a": {"gte": 2}}', selection => 'b');
+SELECT fraiseql.count('tv_domdoc', '{"b": {"eq": "x"}}'), fraiseql.count('tv_domdoc_json', '{"b": {"in": ["x", "y"]}}');
+SELECT fraiseql.query('tv_domdoc', 'docs', order_by => '[{"a": "desc"}]');
+SELECT err($$SELECT fraiseql.count('tv_domdoc_text')$$);
+
+-- messages for the mistakes of a first session (issue 21): a misspelled order
+-- item key, a filter passed positionally where order_by stands
+SELECT err($$SELECT fraiseql.stream('tv_ok', order_by => '[{"fild": "email"}]')$$);
+SELECT err($$SELECT fraiseql.stream('tv_ok', '{"a": {"eq": 1}}', '{"a": {"eq": 1}}')$$);
+SELECT err($$SELECT fraiseql.stream('tv_ok', order_by => '{"a": 1}')$$);

@@ -135,7 +135,7 @@ append_item(FqQuery *query, JsonbContainer *item)
 			else
 				invalid_order(psprintf("unknown order_by key \"%.*s\"",
 									   Min(k.val.string.len, 64), k.val.string.val),
-							  "An order_by item has \"field\", and optionally \"direction\", \"nulls\" and \"type\".");
+							  "An order_by item has \"field\", and optionally \"direction\" (\"asc\", \"desc\"), \"nulls\" (\"first\", \"last\") and \"type\".");
 		}
 		append_sort_key(query, field, cast);
 		if (direction.type != jbvNull)	/* absent or JSON null: default */
@@ -165,6 +165,29 @@ append_item(FqQuery *query, JsonbContainer *item)
 		JsonbIteratorNext(&it, &k, true);	/* WJB_BEGIN_OBJECT */
 		JsonbIteratorNext(&it, &k, true);	/* WJB_KEY */
 		JsonbIteratorNext(&it, &v, true);	/* WJB_VALUE */
+
+		/*
+		 * The short form's value is a direction.  An object there is most
+		 * likely a filter given positionally where order_by stands (the
+		 * third argument); another string, a misspelled "field" key.
+		 */
+		if (v.type == jbvBinary)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("order_by item {\"%.*s\": ...} is not an ordering",
+							Min(k.val.string.len, 64), k.val.string.val),
+					 errdetail("The value of a one-key order_by item is a direction, \"asc\" or \"desc\"."),
+					 errhint("If this is a filter, it was passed where order_by stands: the arguments are (source, filter, order_by, ...); name them, as in filter => '...', order_by => '[{\"field\": \"createdAt\"}]'.")));
+		if (!string_is(&v, "asc") && !string_is(&v, "desc"))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 v.type == jbvString ?
+					 errmsg("invalid order_by direction \"%.*s\" for \"%.*s\"",
+							Min(v.val.string.len, 64), v.val.string.val,
+							Min(k.val.string.len, 64), k.val.string.val) :
+					 errmsg("invalid order_by direction for \"%.*s\"",
+							Min(k.val.string.len, 64), k.val.string.val),
+					 errhint("An order_by item is {\"field\": \"name\"} with optional \"direction\" (\"asc\", \"desc\"), \"nulls\" (\"first\", \"last\") and \"type\", or the shorthand {\"name\": \"asc\"} or {\"name\": \"desc\"}.")));
 		append_sort_key(query, &k, InvalidOid);
 		append_direction(query, &v);
 	}
