@@ -14,8 +14,8 @@ as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 "$root/scripts/cluster.sh" start
 
 fq_psql postgres -c "CREATE DATABASE fraiseql_demo" >/dev/null
-fq_psql fraiseql_demo -c "CREATE EXTENSION fraiseql" >/dev/null
-fq_psql fraiseql_demo -v scale=0.001 -f - < "$root/bench/data.sql" >/dev/null
+echo "demo: loading the sample data into database fraiseql_demo (scripts/demo-data.sh)"
+"$root/scripts/demo-data.sh" fraiseql_demo
 
 run() {
     echo

@@ -45,8 +45,9 @@ else
     exit 1
 fi
 
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: ${#missing[@]} packages to install: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: apt-get update"
 "${SUDO[@]}" apt-get update -qq
 # Debian's postgresql-common would create and start a 'main' cluster on port 5432 when the
 # server package is first installed; we never use it, so ask it not to.
@@ -54,5 +55,6 @@ if [ ! -e /etc/postgresql-common/createcluster.conf ] || ! grep -q '^create_main
     "${SUDO[@]}" mkdir -p /etc/postgresql-common/createcluster.d
     echo "create_main_cluster = false" | "${SUDO[@]}" tee /etc/postgresql-common/createcluster.d/fraiseql.conf >/dev/null
 fi
+echo "install-deps: apt-get install (a few minutes on a fresh machine)"
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done"

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # scripts/test.sh — `make test`: install what is missing, build, install, start a throwaway
-# cluster with fraiseql preloaded, run every pg_regress test (sql/ + expected/), every
-# pgTAP test (test/*.sql, through pg_prove), the hot-standby test and a short concurrency
-# run of the plan cache, stop the cluster, and print one summary line.
-# Exits non-zero if anything failed.
+# cluster of its own (port 54339, fraiseql preloaded, PostgreSQL's defaults otherwise), then
+# every suite: the pg_regress tests (sql/ + expected/), the isolation tests (specs/), the
+# pgTAP tests (test/*.sql, through pg_prove), the README's examples, a libFuzzer smoke run and
+# the stage-1 check of json_simd, and the scripts that need clusters or load of their own
+# (hot standby, concurrency, upgrade, no preloading, pgbouncer, JIT).  One line per suite; a
+# failing suite's output follows its line.  Ends with "fraiseql: N passed, N failed" (a
+# pg_regress test, an isolation test, a pgTAP file or a script each count one) and exits
+# non-zero if anything failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export FQ_PORT=${FQ_TEST_PORT:-54339}
@@ -12,7 +16,7 @@ cd "$root"
 
 "$root/scripts/install-deps.sh"
 
-echo "== build"
+echo "test: building and installing (PG_CONFIG=$PG_CONFIG)"
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null 2>build.log || { cat build.log; exit 1; }
 if grep -q 'warning:' build.log; then cat build.log; echo "build: warnings (see above)" >&2; exit 1; fi
 rm -f build.log
@@ -21,87 +25,81 @@ as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 # the tests run as the cluster's user, who may not be able to read this checkout
 work=$(mktemp -d /tmp/fraiseql-test.XXXXXX)
 cp -r sql expected specs test "$work/"
-chmod -R a+rX "$work"
+mkdir -p "$work/isolation"
+chmod -R a+rwX "$work"
 [ "$(id -u)" -eq 0 ] && chown -R postgres "$work"
 trap '"$root/scripts/cluster.sh" stop >/dev/null; rm -rf "$work"' EXIT
 
-echo "== cluster"
 # a small plan cache, so the eviction tests can fill it
+echo "test: starting the test cluster"
 FQ_PLAN_CACHE_SIZE=16 "$root/scripts/cluster.sh" start
 
 passed=0
 failed=0
-
-echo "== pg_regress"
-tests=$(sed -n 's/^REGRESS *= *//p' Makefile)
-as_pg "$PG_BINDIR/../lib/pgxs/src/test/regress/pg_regress" \
-    --host="$FQ_SOCKDIR" --port="$FQ_PORT" \
-    --inputdir="$work" --outputdir="$work" --dbname=fraiseql_regress --load-extension=fraiseql \
-    $tests 2>&1 | tee "$work/pg_regress.log" || true
-ok=$(grep -cE '^(test| ) .* \.\.\. ok' "$work/pg_regress.log" || true)
-bad=$(grep -cE '\.\.\. FAILED' "$work/pg_regress.log" || true)
-passed=$((passed + ok))
-failed=$((failed + bad))
-if [ $((ok + bad)) -ne $(echo $tests | wc -w) ]; then
-    echo "pg_regress did not run every test"; failed=$((failed + 1))
-fi
-if [ "$bad" -ne 0 ] && [ -f "$work/regression.diffs" ]; then
-    echo "---- regression.diffs"; cat "$work/regression.diffs"
-fi
-
-echo "== isolation"
-isolation=$(sed -n 's/^ISOLATION *= *//p' Makefile)
-as_pg mkdir -p "$work/isolation"
-as_pg "$PG_BINDIR/../lib/pgxs/src/test/isolation/pg_isolation_regress" \
-    --host="$FQ_SOCKDIR" --port="$FQ_PORT" \
-    --inputdir="$work" --outputdir="$work/isolation" --dbname=fraiseql_isolation \
-    $isolation 2>&1 | tee "$work/isolation.log" || true
-ok=$(grep -cE '^(test| ) .* \.\.\. ok' "$work/isolation.log" || true)
-bad=$(grep -cE '\.\.\. FAILED' "$work/isolation.log" || true)
-passed=$((passed + ok))
-failed=$((failed + bad))
-if [ $((ok + bad)) -ne $(echo $isolation | wc -w) ]; then
-    echo "pg_isolation_regress did not run every test"; failed=$((failed + 1))
-fi
-[ "$bad" -eq 0 ] || cat "$work/isolation/regression.diffs" 2>/dev/null || true
-
-echo "== pgTAP"
-fq_psql postgres -c "DROP DATABASE IF EXISTS fraiseql_tap" -c "CREATE DATABASE fraiseql_tap"
-for f in $(ls "$work"/test/*.sql 2>/dev/null); do
-    if as_pg pg_prove -q --host "$FQ_SOCKDIR" --port "$FQ_PORT" --dbname fraiseql_tap "$f"; then
+# report NAME OK|FAILED LOG [DETAIL]: one line; the log after it when the suite failed
+report() {
+    if [ "$2" = ok ]; then
         passed=$((passed + 1))
+        printf '%-40s ok%s\n' "$1" "${4:+  ($4)}"
     else
         failed=$((failed + 1))
-        echo "pgTAP FAILED: $(basename "$f")"
-        as_pg pg_prove -v --host "$FQ_SOCKDIR" --port "$FQ_PORT" --dbname fraiseql_tap "$f" 2>&1 | grep -v '^ok' | head -60 || true
+        printf '%-40s FAILED%s\n' "$1" "${4:+  ($4)}"
+        sed 's/^/    /' "$3" | tail -n 80
+    fi
+}
+# taps LOG: "N checks" of a TAP log
+taps() { echo "$(grep -cE '^(not )?ok ' "$1" || true) checks"; }
+
+# pg_regress and pg_isolation_regress: a line per test, as they print it
+regress_suite() {  # regress_suite KIND PROGRAM OUTDIR TESTS...
+    local kind=$1 program=$2 outdir=$3; shift 3
+    local log="$work/$kind.log" name
+    as_pg "$program" --host="$FQ_SOCKDIR" --port="$FQ_PORT" --inputdir="$work" \
+        --outputdir="$outdir" --dbname="fraiseql_$kind" --load-extension=fraiseql "$@" > "$log" 2>&1 || true
+    for name in "$@"; do
+        if grep -qE "^(test| ) +$name +\.\.\. ok" "$log"; then
+            report "$kind $name" ok "$log"
+        else
+            grep -E "[ ]$name +\.\.\. " "$log" > "$work/$kind.$name.log" || echo "$name did not run" > "$work/$kind.$name.log"
+            [ -f "$outdir/regression.diffs" ] && awk -v t="/$name.out" 'index($0, "diff ") == 1 {p = index($0, t) > 0} p' \
+                "$outdir/regression.diffs" >> "$work/$kind.$name.log"
+            report "$kind $name" FAILED "$work/$kind.$name.log"
+        fi
+    done
+}
+regress_suite pg_regress "$PG_BINDIR/../lib/pgxs/src/test/regress/pg_regress" "$work" \
+    $(sed -n 's/^REGRESS *= *//p' Makefile)
+regress_suite isolation "$PG_BINDIR/../lib/pgxs/src/test/isolation/pg_isolation_regress" "$work/isolation" \
+    $(sed -n 's/^ISOLATION *= *//p' Makefile)
+
+fq_psql postgres -c "DROP DATABASE IF EXISTS fraiseql_tap" -c "CREATE DATABASE fraiseql_tap"
+for f in "$work"/test/*.sql; do
+    name=$(basename "$f" .sql)
+    if as_pg pg_prove -v --host "$FQ_SOCKDIR" --port "$FQ_PORT" --dbname fraiseql_tap "$f" > "$work/tap.$name.log" 2>&1; then
+        report "pgTAP $name" ok "$work/tap.$name.log" "$(taps "$work/tap.$name.log")"
+    else
+        grep -v '^ok' "$work/tap.$name.log" > "$work/tap.$name.fail" || true
+        report "pgTAP $name" FAILED "$work/tap.$name.fail"
     fi
 done
 
-echo "== fuzz (smoke: ${FUZZ_SECONDS:-10}s of libFuzzer with ASan and UBSan over json_simd.cpp)"
 if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}" > "$work/fuzz.log" 2>&1; then
-    passed=$((passed + 1))
-    grep -E '^Done|number_of_executed_units' "$work/fuzz.log" || true
+    report "fuzz (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-10}s)" ok "$work/fuzz.log" \
+        "$(sed -n 's/^stat::number_of_executed_units: //p' "$work/fuzz.log") inputs"
 else
-    failed=$((failed + 1))
-    echo "fuzz FAILED"; tail -40 "$work/fuzz.log"
+    report "fuzz (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-10}s)" FAILED "$work/fuzz.log"
 fi
-
-echo "== stage 1 (json_simd.cpp's AVX-512 stage 1 against simdjson's, with ASan and UBSan)"
 if make -s stage1-check > "$work/stage1.log" 2>&1; then
-    passed=$((passed + 1))
-    grep "^stage1_check" "$work/stage1.log" || true
+    report "stage1-check (own AVX-512 stage 1)" ok "$work/stage1.log" "$(grep '^stage1_check' "$work/stage1.log" | tail -1 | cut -c1-60)"
 else
-    failed=$((failed + 1))
-    echo "stage1-check FAILED"; tail -40 "$work/stage1.log"
+    report "stage1-check (own AVX-512 stage 1)" FAILED "$work/stage1.log"
 fi
 
-for suite in standby-test concurrency-test upgrade-test nopreload-test pgbouncer-test jit-test; do
-    echo "== $suite"
-    if "$root/scripts/$suite.sh"; then
-        passed=$((passed + 1))
+for suite in readme-test standby-test concurrency-test upgrade-test nopreload-test pgbouncer-test jit-test; do
+    if "$root/scripts/$suite.sh" > "$work/$suite.log" 2>&1; then
+        report "$suite" ok "$work/$suite.log" "$(taps "$work/$suite.log")"
     else
-        failed=$((failed + 1))
-        echo "$suite FAILED"
+        report "$suite" FAILED "$work/$suite.log" "$(taps "$work/$suite.log")"
     fi
 done
 
