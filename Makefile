@@ -31,7 +31,10 @@ OBJS = \
 	src/response.o \
 	src/parse.o \
 	src/jsonsource.o \
-	src/json_simd.o
+	src/json_simd.o \
+	src/json_simd_stage1.o \
+	src/json_simd_grammar.o \
+	src/json_simd_lookup.o
 
 REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
@@ -62,7 +65,7 @@ include $(PGXS)
 # so -std=c++17 and simdjson's defines would be lost.  Give the rule the same flags.
 COMPILE.cxx.bc = $(CLANG) -xc++ -Wno-ignored-attributes $(BITCODE_CXXFLAGS) $(CPPFLAGS) $(PG_CXXFLAGS) -flto=thin -emit-llvm -c
 
-$(OBJS): $(wildcard $(srcdir)/src/*.h)
+$(OBJS): $(wildcard $(srcdir)/src/*.h) $(wildcard $(srcdir)/src/*.hpp)
 
 .PHONY: demo test bench
 demo:
@@ -72,19 +75,23 @@ test:
 bench:
 	$(srcdir)/bench/run.sh
 
-# libFuzzer over json_simd.cpp's C API, with ASan and UBSan (needs clang-14 and
+# libFuzzer over the C API of json_simd*.cpp, with ASan and UBSan (needs clang-14 and
 # libclang-rt-14-dev).  FUZZ_SECONDS bounds the run.
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++-14
-fuzz/json_simd_fuzzer: fuzz/fuzz_json_simd.cpp src/json_simd.cpp src/json_simd.h
+JSON_SIMD_SRCS = src/json_simd.cpp src/json_simd_stage1.cpp src/json_simd_grammar.cpp src/json_simd_lookup.cpp
+JSON_SIMD_HDRS = src/json_simd.h src/json_simd_internal.hpp
+fuzz/json_simd_fuzzer: fuzz/fuzz_json_simd.cpp $(JSON_SIMD_SRCS) $(JSON_SIMD_HDRS)
 	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$(SIMDJSON_CFLAGS) -I$(srcdir)/src -o $@ fuzz/fuzz_json_simd.cpp src/json_simd.cpp $(SIMDJSON_LIBS)
+		$(SIMDJSON_CFLAGS) -I$(srcdir)/src -o $@ fuzz/fuzz_json_simd.cpp $(JSON_SIMD_SRCS) $(SIMDJSON_LIBS)
 
-# The AVX-512 stage 1 of json_simd.cpp held to simdjson's, index for index
+# The AVX-512 stage 1 of json_simd_stage1.cpp (which the check #includes, for its
+# static functions) held to simdjson's, index for index
 STAGE1_TEXTS ?= 1000000
-fuzz/stage1_check: fuzz/stage1_check.cpp src/json_simd.cpp src/json_simd.h
+fuzz/stage1_check: fuzz/stage1_check.cpp $(JSON_SIMD_SRCS) $(JSON_SIMD_HDRS)
 	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-		$(SIMDJSON_CFLAGS) -I$(srcdir)/src -o $@ fuzz/stage1_check.cpp $(SIMDJSON_LIBS)
+		$(SIMDJSON_CFLAGS) -I$(srcdir)/src -o $@ fuzz/stage1_check.cpp \
+		$(filter-out src/json_simd_stage1.cpp,$(JSON_SIMD_SRCS)) $(SIMDJSON_LIBS)
 
 .PHONY: stage1-check
 stage1-check: fuzz/stage1_check

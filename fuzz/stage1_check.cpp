@@ -1,13 +1,14 @@
 /*-------------------------------------------------------------------------
  *
  * stage1_check.cpp
- *	  Holds json_simd.cpp's own AVX-512 stage 1 to simdjson's, index for
- *	  index (`make stage1-check`, part of `make test`).
+ *	  Holds json_simd_stage1.cpp's own AVX-512 stage 1 to simdjson's, index
+ *	  for index (`make stage1-check`, part of `make test`).
  *
- * The grammar pass of json_simd.cpp runs over structural indexes that
- * either simdjson's stage 1 or avx512_stage1() wrote, and is only right
- * over the latter if both write the same ones.  This program includes
- * json_simd.cpp itself (the functions under test are static) and, over
+ * The grammar pass of json_simd_grammar.cpp runs over structural indexes
+ * that either simdjson's stage 1 or avx512_stage1() wrote, and is only
+ * right over the latter if both write the same ones.  This program
+ * includes json_simd_stage1.cpp itself (sparse_utf8 is static there), is
+ * linked with the other json_simd*.cpp files, and, over
  * random texts built to hit the cases that matter (operators, quotes,
  * whitespace, control bytes, scalars right after strings and strings
  * right after scalars, UTF-8 sequences valid and not, every tail length,
@@ -27,7 +28,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "../src/json_simd.cpp"
+#include "../src/json_simd_stage1.cpp"
 
 #include <algorithm>
 #include <cstdio>
