@@ -2,7 +2,9 @@
  *
  * query.c
  *	  Builds the statement a call runs, and the SQL-callable to_sql and
- *	  count.
+ *	  count: the statement level, on top of shape.c (a remembered
+ *	  translation), filter.c and order.c (a fresh one) and sqlbuild.c (the
+ *	  statement being written), running count through plancache.c.
  *
  * The statement is
  *		SELECT data FROM <source> [WHERE <filter>] [ORDER BY <order>]
@@ -20,9 +22,7 @@
  */
 #include "postgres.h"
 
-#include "access/transam.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -33,7 +33,6 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
-#include "utils/syscache.h"
 
 #include "filter.h"
 #include "order.h"
