@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_json_simd.cpp
- *	  libFuzzer harness over the C API of src/json_simd.cpp, built with
+ *	  libFuzzer harness over the C API of src/json_simd*.cpp, built with
  *	  AddressSanitizer and UndefinedBehaviorSanitizer (`make fuzz`; a short
  *	  smoke run is part of `make test`).
  *
@@ -43,7 +43,7 @@ static FqSimdParser *parser = nullptr;
  * CPU picks another, and they differ (the fallback kernel's stage 1 reads
  * a byte past a text that ends inside a UTF-8 sequence).  A parser binds
  * to the kernel active when it first allocates.  The icelake one runs
- * json_simd.cpp's own AVX-512 stage 1 instead of simdjson's, and for
+ * json_simd_stage1.cpp's own AVX-512 stage 1 instead of simdjson's, and for
  * validation its remembered shapes (stage1_check.cpp compares the two
  * stage 1s directly).
  */
