@@ -33,9 +33,9 @@ SELECT i, md5(i::text)::uuid, i % 10, i % 500,
        (ARRAY['active', 'inactive', 'pending'])[1 + i % 3],
        timestamptz '2024-01-01' + (i % 100000) * interval '5 minutes', (i::bigint * 7919) % 100,
        (ARRAY['Oslo', 'Lyon', 'Kyoto', 'Lima', 'Perth', 'Zürich', '京都'])[1 + i % 7],
-       -- 330-500 bytes: quotes, a backslash, a newline, a tab, accents, CJK, an emoji
+       -- 300-430 bytes: quotes, a backslash, a newline, a tab, accents, CJK, an emoji
        'Bio of user ' || i || E': "quoted" words, a back\\slash, a line\nbreak and a\ttab. '
-           || repeat('Ça marche très bien — ', 3 + i % 4) || repeat('日本語のテキスト ', 2 + i % 3) || '😀',
+           || repeat('Ça marche très bien — ', 2 + i % 3) || repeat('日本語のテキスト ', 2 + i % 3) || '😀',
        CASE i % 4 WHEN 0 THEN ARRAY['vip', 'beta'] WHEN 1 THEN ARRAY['beta'] WHEN 2 THEN ARRAY[]::text[]
                   ELSE ARRAY['early "adopter"', 'naïve'] END,
        CASE WHEN i % 3 = 0 THEN '+47 ' || lpad((i % 100000000)::text, 8, '0') END,
