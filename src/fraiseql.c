@@ -16,6 +16,7 @@
 #include "utils/guc.h"
 
 #include "callargs.h"
+#include "connection.h"
 #include "fraiseql.h"
 #include "ownplan.h"
 #include "plancache.h"
@@ -71,6 +72,7 @@ _PG_init(void)
 	fq_ownplan_init();
 	fq_plancache_init();
 	fq_shape_init();
+	fq_connection_init();
 
 	MarkGUCPrefixReserved("fraiseql");
 }
