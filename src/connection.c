@@ -193,8 +193,8 @@ run_statement(FqQuery *query)
 
 /*
  * The key values of row "row" of a page's tuple table (columns 2..), which
- * are a cursor's.  A tiebreak key is never NULL; a view's "id" could be,
- * and a position with a NULL there would lose rows, so it is an error.
+ * are a cursor's.  A key the catalog says is NOT NULL cannot be NULL; a
+ * NULL there (a broken constraint) would lose rows, so it is an error.
  */
 static void
 row_position(Conn *c, SPITupleTable *table, uint64 row, FqKeysetPos *pos)
@@ -210,8 +210,7 @@ row_position(Conn *c, SPITupleTable *table, uint64 row, FqKeysetPos *pos)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("key %s of a row of \"%s\" is null",
 							c->keyset.keys[i].expr, get_rel_name(c->source.relid)),
-					 errdetail("A connection pages by a unique key that is never null."),
-					 errhint("Make the view's \"id\" column unique and not null.")));
+					 errdetail("The column is declared NOT NULL.")));
 	}
 }
 

@@ -6,7 +6,9 @@
  * The keys are order_by's items (order.c describes them) and then the
  * source's primary key -- for a relation without one (a view), its "id"
  * column -- so that the order is total and a position between two rows is
- * exact.  The tiebreak follows the direction of the last order_by key, so
+ * exact.  A view's "id" is not known to be NOT NULL, so it is paged as a
+ * key that may be NULL: a NULL id sorts where ORDER BY puts it and is not
+ * lost (its uniqueness, which no catalog can tell, is the view's promise).  The tiebreak follows the direction of the last order_by key, so
  * that one index on (key, id) serves both directions of a page.
  *
  * A page reads the rows strictly after a position in the order the
@@ -70,17 +72,15 @@ add_tiebreak(List **keys, Form_pg_attribute att, bool descending)
 			continue;
 		/* the very column, uncast: already a key */
 		if (strcmp(k->expr, quote_identifier(name)) == 0 && k->typid == att->atttypid)
-		{
-			k->nullable = false;
 			return;
-		}
 	}
 	key = palloc0(sizeof(FqKeysetKey));
 	key->expr = pstrdup(quote_identifier(name));
 	key->typid = att->atttypid;
 	key->descending = descending;
 	key->nulls_first = descending;
-	key->nullable = false;
+	/* a primary key is NOT NULL; a view's id is not known to be */
+	key->nullable = !att->attnotnull;
 	key->tiebreak = true;
 	*keys = lappend(*keys, key);
 }
@@ -345,6 +345,13 @@ append_after(PageWriter *w, PosRef *ref, int i, bool backward)
 		append_row_comparison(w, ref, i, backward);
 		return;
 	}
+	if (i == n - 1)
+	{
+		/* the last key: nothing ties after it */
+		if (!append_key_after(w, ref, i, backward, true))
+			appendStringInfoString(sql, "false");
+		return;
+	}
 	appendStringInfoChar(sql, '(');
 	mark = sql->len;
 	if (append_key_after(w, ref, i, backward, true))
@@ -380,6 +387,12 @@ append_main_branch(PageWriter *w, PosRef *ref, bool backward)
 	{
 		bool		desc = scan_desc(w, 0, backward);
 
+		if (w->keyset->nkeys == 1)
+		{
+			/* the only key (a view's id): k1 > $1, its NULLs a branch */
+			append_key_after(w, ref, 0, backward, false);
+			return first->nullable && !nulls_first;
+		}
 		/* k1 >= $1 AND (k1 > $1 OR (k1 = $1 AND ...)) */
 		append_cmp(w, ref, 0, desc ? "<=" : ">=");
 		appendStringInfoString(sql, " AND (");
