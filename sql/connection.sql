@@ -167,7 +167,7 @@ FROM (SELECT fraiseql.connection('tb_live', 'items', order_by => '[{"field": "k"
         first => 100, after => :'c1')::jsonb AS c) x;
 
 -- errors, each with its SQLSTATE
-CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
+CREATE FUNCTION conn_err(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; msg text; det text;
 BEGIN
   EXECUTE q;
@@ -182,7 +182,7 @@ SELECT c->'data'->'items'->'pageInfo'->>'endCursor' AS name_cursor FROM
   (SELECT fraiseql.connection('tb_item', 'items', order_by => '[{"field": "name"}]', first => 2)::jsonb AS c) x \gset
 -- the layout (cursor.c): version (byte 1), check (2-9), number of keys (10-11), then per
 -- key its type OID (12-15), length (16-19) and value (20-)
-SELECT label, err(format('SELECT fraiseql.connection(''tb_item'', ''items'', order_by => %L, after => %L)',
+SELECT label, conn_err(format('SELECT fraiseql.connection(''tb_item'', ''items'', order_by => %L, after => %L)',
                          order_by, cursor))
 FROM (VALUES
   ('garbage', NULL, 'not base64 !!'),
@@ -201,17 +201,17 @@ FROM (VALUES
    encode(overlay(decode(:'name_cursor', 'base64') PLACING '\x01' || convert_to('{"x', 'UTF8') FROM 20 FOR 4), 'base64')),
   ('valid', '[{"field": "name"}]', :'name_cursor')
 ) v(label, order_by, cursor);
-SELECT err(format('SELECT fraiseql.connection(''tb_live'', ''items'', after => %L)', :'pk_cursor')) AS another_source,
-       err(format('SELECT fraiseql.connection(''tb_item'', ''items'', "before" => %L)', 'x')) AS before;
+SELECT conn_err(format('SELECT fraiseql.connection(''tb_live'', ''items'', after => %L)', :'pk_cursor')) AS another_source,
+       conn_err(format('SELECT fraiseql.connection(''tb_item'', ''items'', "before" => %L)', 'x')) AS before;
 -- page sizes
-SELECT q, err(q) FROM (VALUES
+SELECT q, conn_err(q) FROM (VALUES
   ('SELECT fraiseql.connection(''tb_item'', ''items'', first => 1, last => 1)'),
   ('SELECT fraiseql.connection(''tb_item'', ''items'', first => -1)'),
   ('SELECT fraiseql.connection(''tb_item'', ''items'', last => -1)'),
   ('SELECT fraiseql.connection(''tb_item'', ''items'', first => 1001)'),
   ('SELECT fraiseql.connection(''tb_item'', ''items'', first => 1000)')) v(q);
 SET fraiseql.max_page_size = 5;
-SELECT err('SELECT fraiseql.connection(''tb_item'', ''items'', last => 6)');
+SELECT conn_err('SELECT fraiseql.connection(''tb_item'', ''items'', last => 6)');
 SELECT json_array_length(fraiseql.connection('tb_item', 'items', last => 5)->'data'->'items'->'edges') AS last5;
 SELECT json_array_length(fraiseql.connection('tb_item', 'items')->'data'->'items'->'edges') AS default_capped;
 RESET fraiseql.max_page_size;
