@@ -20,6 +20,8 @@
  *
  * - keys that cannot be NULL, all in one direction: a row comparison,
  *		(k1, k2, id) > ($1, $2, $3), which btree takes as an index bound;
+ * - a first key that may be NULL, then keys that cannot, one way: the same
+ *   row comparison, for the rows whose first key is not NULL;
  * - otherwise a bound on the first key and the exact expansion:
  *		k1 >= $1 AND (k1 > $1 OR (k1 = $1 AND <the same for k2...>))
  *   where NULLs are placed as ORDER BY places them: NULLS LAST puts every
@@ -244,17 +246,27 @@ append_cmp(PageWriter *w, PosRef *ref, int i, const char *op)
 	append_value(w, ref, i);
 }
 
-/* Keys i.. cannot be NULL and go one way: a row comparison applies */
+/*
+ * Keys i.. go one way and, but for key i when "lead_may_be_null", cannot
+ * be NULL: a row comparison applies (to the rows whose key i is not NULL).
+ */
 static bool
-row_comparable(const PageWriter *w, int i, bool backward)
+row_comparable_from(const PageWriter *w, int i, bool backward, bool lead_may_be_null)
 {
 	int			j;
 
 	for (j = i; j < w->keyset->nkeys; j++)
-		if (w->keyset->keys[j].nullable ||
+		if ((w->keyset->keys[j].nullable && !(j == i && lead_may_be_null)) ||
 			scan_desc(w, j, backward) != scan_desc(w, i, backward))
 			return false;
 	return true;
+}
+
+/* Keys i.. cannot be NULL and go one way: a row comparison applies */
+static bool
+row_comparable(const PageWriter *w, int i, bool backward)
+{
+	return row_comparable_from(w, i, backward, false);
 }
 
 static void
@@ -352,6 +364,22 @@ append_after(PageWriter *w, PosRef *ref, int i, bool backward)
 			appendStringInfoString(sql, "false");
 		return;
 	}
+	if (!ref->pos->nulls[i] && row_comparable_from(w, i, backward, true))
+	{
+		/*
+		 * A value, and keys after it that cannot be NULL: the row
+		 * comparison is exact for the rows whose key i is not NULL; those
+		 * where it is follow under NULLS LAST.
+		 */
+		bool		nulls_follow = !scan_nulls_first(w, i, backward);
+
+		appendStringInfoChar(sql, '(');
+		append_row_comparison(w, ref, i, backward);
+		if (nulls_follow)
+			appendStringInfo(sql, " OR %s IS NULL", w->keyset->keys[i].expr);
+		appendStringInfoChar(sql, ')');
+		return;
+	}
 	appendStringInfoChar(sql, '(');
 	mark = sql->len;
 	if (append_key_after(w, ref, i, backward, true))
@@ -391,6 +419,17 @@ append_main_branch(PageWriter *w, PosRef *ref, bool backward)
 		{
 			/* the only key (a view's id): k1 > $1, its NULLs a branch */
 			append_key_after(w, ref, 0, backward, false);
+			return first->nullable && !nulls_first;
+		}
+		if (row_comparable_from(w, 0, backward, true))
+		{
+			/*
+			 * (k1, id) > ($1, $2): exact for the rows whose k1 is not NULL
+			 * (for the others it is NULL, so they are left to the NULL
+			 * branch), and an index on (k1, id) takes it as its bound, where
+			 * "k1 >= $1" would read every row of $1's group before $2.
+			 */
+			append_row_comparison(w, ref, 0, backward);
 			return first->nullable && !nulls_first;
 		}
 		/* k1 >= $1 AND (k1 > $1 OR (k1 = $1 AND ...)) */
