@@ -345,7 +345,6 @@ append_after(PageWriter *w, PosRef *ref, int i, bool backward)
 {
 	StringInfo	sql = &w->query->sql;
 	int			n = w->keyset->nkeys;
-	int			mark;
 
 	if (i >= n)
 	{
@@ -380,12 +379,10 @@ append_after(PageWriter *w, PosRef *ref, int i, bool backward)
 		appendStringInfoChar(sql, ')');
 		return;
 	}
+	/* (k > $1 OR (k = $1 AND <after on the next keys>)); "k >" may be nothing */
 	appendStringInfoChar(sql, '(');
-	mark = sql->len;
 	if (append_key_after(w, ref, i, backward, true))
 		appendStringInfoString(sql, " OR ");
-	else
-		sql->data[sql->len = mark] = '\0';
 	appendStringInfoChar(sql, '(');
 	append_key_equal(w, ref, i);
 	appendStringInfoString(sql, " AND ");
@@ -508,7 +505,10 @@ append_branch(PageWriter *w, Jsonb *filter, bool backward, PosRef *after,
 	}
 }
 
-/* Would the main branch for this position need a NULL branch? */
+/*
+ * Would the main branch for this position need a NULL branch?  The same
+ * answer append_main_branch returns, before it is written.
+ */
 static bool
 needs_null_branch(const PageWriter *w, const FqKeysetPos *after, bool backward)
 {
