@@ -7,7 +7,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS fraiseql;
-SELECT plan(34);
+SELECT plan(37);
 
 -- Walks every page of a connection; the node ids in the connection's order
 CREATE FUNCTION walk(source regclass, order_by jsonb, filter jsonb, size integer, backward boolean)
@@ -59,6 +59,55 @@ SELECT is(walk('tb_pair', '[{"field": "a", "direction": "desc"}, {"field": "v", 
                '{"v": {"neq": 1}}', 2, true),
           (SELECT array_agg(data->>'id' ORDER BY a DESC, (data->>'v')::int, a, b)
            FROM tb_pair WHERE (data->>'v')::numeric <> 1), 'mixed directions with a filter, backward');
+
+-- every combination of direction and NULL placement on two nullable keys (a typed one and a
+-- jsonb one, with JSON nulls, SQL NULLs and ties), alone and before a third nullable key,
+-- walked both ways and read between two cursors: no combination differs
+CREATE TABLE tb_nulls (id integer PRIMARY KEY, data jsonb);
+INSERT INTO tb_nulls SELECT i, jsonb_build_object('id', i)
+  || CASE WHEN i % 5 = 0 THEN '{}' ELSE jsonb_build_object('a', i % 3) END
+  || CASE i % 4 WHEN 0 THEN '{}' WHEN 1 THEN '{"b": null}' ELSE jsonb_build_object('b', i % 2) END
+  || CASE WHEN i % 7 = 0 THEN '{}' ELSE jsonb_build_object('c', i % 2) END
+FROM generate_series(1, 30) i;
+CREATE FUNCTION plain_ids(order_sql text) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE r text[];
+BEGIN
+  EXECUTE format('SELECT array_agg(data->>''id'' ORDER BY %s) FROM tb_nulls', order_sql) INTO r;
+  RETURN r;
+END $$;
+CREATE TEMP TABLE combos AS
+SELECT da, na, db, nb, k,
+       (format('[{"field": "a", "type": "integer", "direction": "%s", "nulls": "%s"}, {"field": "b", "direction": "%s", "nulls": "%s"}',
+               da, na, db, nb)
+        || CASE WHEN k = 3 THEN format(', {"field": "c", "direction": "%s", "nulls": "%s"}', da, nb) ELSE '' END || ']')::jsonb AS order_by,
+       format('(data->>''a'')::int %s NULLS %s, data->''b'' %s NULLS %s, ', da, na, db, nb)
+        || CASE WHEN k = 3 THEN format('data->''c'' %s NULLS %s, id %s', da, nb, da) ELSE format('id %s', db) END AS order_sql
+FROM unnest(ARRAY['asc', 'desc']) da, unnest(ARRAY['first', 'last']) na,
+     unnest(ARRAY['asc', 'desc']) db, unnest(ARRAY['first', 'last']) nb, unnest(ARRAY[2, 3]) k;
+SELECT is((SELECT count(DISTINCT plain_ids(order_sql)) FROM combos), 32::bigint, 'thirty-two orders, all different');
+SELECT is((SELECT coalesce(array_agg(order_sql || ', page ' || size || CASE WHEN back THEN ' backward' ELSE '' END), '{}')
+           FROM combos, (VALUES (1), (4)) s(size), (VALUES (false), (true)) d(back)
+           WHERE walk('tb_nulls', order_by, NULL, size, back) IS DISTINCT FROM plain_ids(order_sql)),
+          '{}'::text[], 'every direction and NULL placement on two and three nullable keys pages exactly');
+-- between two cursors (after and before together), forward and backward
+CREATE FUNCTION between_ids(order_by jsonb, backward boolean) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE cursors text[]; r jsonb;
+BEGIN
+  SELECT array_agg(e->>'cursor' ORDER BY o) INTO cursors
+  FROM jsonb_array_elements(fraiseql.connection('tb_nulls', 'x', order_by => order_by, first => 30,
+         selection => 'edges { cursor }')::jsonb->'data'->'x'->'edges') WITH ORDINALITY AS x(e, o);
+  r := CASE WHEN backward
+       THEN fraiseql.connection('tb_nulls', 'x', order_by => order_by, last => 100, after => cursors[5], "before" => cursors[20],
+              selection => 'edges { node { id } }')
+       ELSE fraiseql.connection('tb_nulls', 'x', order_by => order_by, first => 100, after => cursors[5], "before" => cursors[20],
+              selection => 'edges { node { id } }') END::jsonb;
+  RETURN (SELECT array_agg(e->'node'->>'id' ORDER BY o)
+          FROM jsonb_array_elements(r->'data'->'x'->'edges') WITH ORDINALITY AS x(e, o));
+END $$;
+SELECT is((SELECT coalesce(array_agg(order_sql || CASE WHEN back THEN ' backward' ELSE '' END), '{}')
+           FROM combos, (VALUES (false), (true)) d(back)
+           WHERE between_ids(order_by, back) IS DISTINCT FROM (plain_ids(order_sql))[6:19]),
+          '{}'::text[], 'the rows strictly between two cursors, every combination');
 
 -- a partitioned table
 CREATE TABLE tb_part (id integer PRIMARY KEY, data jsonb) PARTITION BY RANGE (id);
