@@ -8,8 +8,9 @@
  * column -- so that the order is total and a position between two rows is
  * exact.  A view's "id" is not known to be NOT NULL, so it is paged as a
  * key that may be NULL: a NULL id sorts where ORDER BY puts it and is not
- * lost (its uniqueness, which no catalog can tell, is the view's promise).  The tiebreak follows the direction of the last order_by key, so
- * that one index on (key, id) serves both directions of a page.
+ * lost (its uniqueness, which no catalog can tell, is the view's promise).
+ * The tiebreak follows the direction of the last order_by key, so that one
+ * index on (key, id) serves both directions of a page.
  *
  * A page reads the rows strictly after a position in the order the
  * statement scans in: the order itself for first/after, the reverse
