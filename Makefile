@@ -29,6 +29,9 @@ OBJS = \
 	src/project.o \
 	src/jsonwrite.o \
 	src/response.o \
+	src/connection.o \
+	src/keyset.o \
+	src/cursor.o \
 	src/parse.o \
 	src/jsonsource.o \
 	src/json_simd.o \
@@ -36,7 +39,7 @@ OBJS = \
 	src/json_simd_grammar.o \
 	src/json_simd_lookup.o
 
-REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs
+REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs connection
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 # specs/*.spec with expected/*.out, run by pg_isolation_regress (make installcheck, make test)
 ISOLATION    = concurrent_drop

@@ -99,6 +99,11 @@ check "session_preload_libraries loads it at connection start" \
     "$(q -c 'SHOW fraiseql.plan_cache_size' -c "SELECT fraiseql.count('tv_item', '{\"id\": {\"lte\": 10}}')")" "$(printf '7\n10')"
 fq_psql postgres -c "ALTER DATABASE $DB RESET session_preload_libraries"
 
+# connection() in a new backend: pages through the local cache, its GUC is defined
+check "connection() without preloading, and fraiseql.max_page_size" \
+    "$(q -c "SELECT fraiseql.connection('v_item_json', 'x', '{\"rank\": {\"eq\": 2}}', '[{\"field\": \"id\", \"direction\": \"desc\"}]', first => 2, selection => 'edges { node { id } } pageInfo { hasNextPage }')" -c 'SHOW fraiseql.max_page_size')" \
+    "$(printf '%s\n%s' '{"data": {"x": {"edges": [{"node": {"id": 47}}, {"node": {"id": 42}}], "pageInfo": {"hasNextPage": true}}}}' 1000)"
+
 # the suites that need no shared cache, with their expected outputs
 cp -r "$root/sql" "$root/expected" "$work/"
 chmod -R a+rX "$work"; [ "$(id -u)" -eq 0 ] && chown -R postgres "$work"

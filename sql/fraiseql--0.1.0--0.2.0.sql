@@ -6,3 +6,21 @@
 -- role that was not a superuser got 42501 on every function until a DBA
 -- granted USAGE.  The functions read only what the caller may read.
 GRANT USAGE ON SCHEMA fraiseql TO PUBLIC;
+
+CREATE FUNCTION fraiseql.connection(
+    source      regclass,
+    field       text,
+    filter      jsonb   DEFAULT NULL,
+    order_by    jsonb   DEFAULT NULL,
+    first       integer DEFAULT NULL,
+    after       text    DEFAULT NULL,
+    last        integer DEFAULT NULL,
+    "before"    text    DEFAULT NULL,
+    selection   text    DEFAULT NULL,
+    typename    text    DEFAULT NULL)
+RETURNS json
+AS 'MODULE_PATHNAME', 'fraiseql_connection'
+LANGUAGE C STABLE SECURITY INVOKER;
+
+COMMENT ON FUNCTION fraiseql.connection(regclass, text, jsonb, jsonb, integer, text, integer, text, text, text) IS
+'a Relay connection, {"data": {"<field>": {edges, pageInfo, totalCount}}}, paged by keyset with opaque cursors';

@@ -166,3 +166,21 @@ COMMENT ON FUNCTION fraiseql.parse(text) IS
 -- plan_cache_reset() stays with superusers (and whom they grant it to), as
 -- pg_stat_statements_reset() does.
 GRANT USAGE ON SCHEMA fraiseql TO PUBLIC;
+
+CREATE FUNCTION fraiseql.connection(
+    source      regclass,
+    field       text,
+    filter      jsonb   DEFAULT NULL,
+    order_by    jsonb   DEFAULT NULL,
+    first       integer DEFAULT NULL,
+    after       text    DEFAULT NULL,
+    last        integer DEFAULT NULL,
+    "before"    text    DEFAULT NULL,
+    selection   text    DEFAULT NULL,
+    typename    text    DEFAULT NULL)
+RETURNS json
+AS 'MODULE_PATHNAME', 'fraiseql_connection'
+LANGUAGE C STABLE SECURITY INVOKER;
+
+COMMENT ON FUNCTION fraiseql.connection(regclass, text, jsonb, jsonb, integer, text, integer, text, text, text) IS
+'a Relay connection, {"data": {"<field>": {edges, pageInfo, totalCount}}}, paged by keyset with opaque cursors';

@@ -64,6 +64,7 @@
 #include "utils/guc.h"
 
 #include "callargs.h"
+#include "connection.h"
 #include "filter.h"
 #include "ownplan.h"
 #include "parse.h"
@@ -89,6 +90,7 @@ _PG_init(void)
 	fq_ownplan_init();
 	fq_plancache_init();
 	fq_shape_init();
+	fq_connection_init();
 
 	MarkGUCPrefixReserved("fraiseql");
 }

@@ -41,7 +41,8 @@ string_is(const JsonbValue *v, const char *s)
  * Appends the sort expression for a (possibly dotted) field path.
  */
 static void
-append_sort_key(FqQuery *query, const JsonbValue *field, Oid cast)
+append_sort_key(FqQuery *query, const JsonbValue *field, Oid cast,
+				FqOrderKey *key)
 {
 	const char *name;
 	int			len;
@@ -75,8 +76,19 @@ append_sort_key(FqQuery *query, const JsonbValue *field, Oid cast)
 			appendStringInfoString(&query->sql, quote_identifier(column->name));
 			if (OidIsValid(cast))
 				appendStringInfo(&query->sql, "::%s", fq_type_name(cast));
+			if (key)
+			{
+				key->column = OidIsValid(cast) ? NULL : column;
+				key->typid = OidIsValid(cast) ? cast : column->typid;
+			}
 			return;
 		}
+	}
+
+	if (key)
+	{
+		key->column = NULL;
+		key->typid = OidIsValid(cast) ? cast : JSONBOID;
 	}
 
 	if (OidIsValid(cast))
@@ -90,20 +102,29 @@ append_sort_key(FqQuery *query, const JsonbValue *field, Oid cast)
 }
 
 static void
-append_direction(FqQuery *query, const JsonbValue *direction)
+append_direction(FqQuery *query, const JsonbValue *direction, FqOrderKey *key)
 {
 	if (string_is(direction, "asc"))
 		appendStringInfoString(&query->sql, " ASC");
 	else if (string_is(direction, "desc"))
+	{
 		appendStringInfoString(&query->sql, " DESC");
+		if (key)
+			key->descending = true;
+	}
 	else
 		invalid_order("invalid order_by direction",
 					  "Valid directions are \"asc\" and \"desc\".");
 }
 
+/*
+ * Appends one item; with "key", also describes it there (fq_order_keys).
+ */
 static void
-append_item(FqQuery *query, JsonbContainer *item)
+append_item(FqQuery *query, JsonbContainer *item, FqOrderKey *key)
 {
+	int			start;
+
 	JsonbValue	fieldbuf;
 	JsonbValue *field = getKeyJsonValueFromContainer(item, "field", 5, &fieldbuf);
 
@@ -136,15 +157,29 @@ append_item(FqQuery *query, JsonbContainer *item)
 									   Min(k.val.string.len, 64), k.val.string.val),
 							  "An order_by item has \"field\", and optionally \"direction\" (\"asc\", \"desc\"), \"nulls\" (\"first\", \"last\") and \"type\".");
 		}
-		append_sort_key(query, field, cast);
+		start = query->sql.len;
+		append_sort_key(query, field, cast, key);
+		if (key)
+			key->expr = pnstrdup(query->sql.data + start, query->sql.len - start);
 		if (direction.type != jbvNull)	/* absent or JSON null: default */
-			append_direction(query, &direction);
+			append_direction(query, &direction, key);
+		/* PostgreSQL's default: NULLs sort as if larger than any value */
+		if (key)
+			key->nulls_first = key->descending;
 		if (nulls.type != jbvNull)
 		{
 			if (string_is(&nulls, "first"))
+			{
 				appendStringInfoString(&query->sql, " NULLS FIRST");
+				if (key)
+					key->nulls_first = true;
+			}
 			else if (string_is(&nulls, "last"))
+			{
 				appendStringInfoString(&query->sql, " NULLS LAST");
+				if (key)
+					key->nulls_first = false;
+			}
 			else
 				invalid_order("invalid order_by nulls",
 							  "Valid values are \"first\" and \"last\".");
@@ -187,13 +222,22 @@ append_item(FqQuery *query, JsonbContainer *item)
 					 errmsg("invalid order_by direction for \"%.*s\"",
 							Min(k.val.string.len, 64), k.val.string.val),
 					 errhint("An order_by item is {\"field\": \"name\"} with optional \"direction\" (\"asc\", \"desc\"), \"nulls\" (\"first\", \"last\") and \"type\", or the shorthand {\"name\": \"asc\"} or {\"name\": \"desc\"}.")));
-		append_sort_key(query, &k, InvalidOid);
-		append_direction(query, &v);
+		start = query->sql.len;
+		append_sort_key(query, &k, InvalidOid, key);
+		if (key)
+			key->expr = pnstrdup(query->sql.data + start, query->sql.len - start);
+		append_direction(query, &v, key);
+		if (key)
+			key->nulls_first = key->descending;
 	}
 }
 
-void
-fq_order_append(FqQuery *query, Jsonb *order_by)
+/*
+ * Appends the ORDER BY clause; with "keys", also lists its items there as
+ * FqOrderKeys.
+ */
+static void
+order_walk(FqQuery *query, Jsonb *order_by, List **keys)
 {
 	int			n;
 	int			i;
@@ -204,7 +248,9 @@ fq_order_append(FqQuery *query, Jsonb *order_by)
 		if (JB_ROOT_COUNT(order_by) == 0)
 			return;
 		appendStringInfoString(&query->sql, " ORDER BY ");
-		append_item(query, &order_by->root);
+		if (keys)
+			*keys = lappend(*keys, palloc0(sizeof(FqOrderKey)));
+		append_item(query, &order_by->root, keys ? llast(*keys) : NULL);
 		return;
 	}
 	if (!JB_ROOT_IS_ARRAY(order_by) || JB_ROOT_IS_SCALAR(order_by))
@@ -218,6 +264,33 @@ fq_order_append(FqQuery *query, Jsonb *order_by)
 		if (item->type != jbvBinary || !JsonContainerIsObject(item->val.binary.data))
 			invalid_order("order_by must be an array of objects", NULL);
 		appendStringInfoString(&query->sql, i == 0 ? " ORDER BY " : ", ");
-		append_item(query, item->val.binary.data);
+		if (keys)
+			*keys = lappend(*keys, palloc0(sizeof(FqOrderKey)));
+		append_item(query, item->val.binary.data, keys ? llast(*keys) : NULL);
 	}
+}
+
+void
+fq_order_append(FqQuery *query, Jsonb *order_by)
+{
+	order_walk(query, order_by, NULL);
+}
+
+/*
+ * The items of order_by as a list of FqOrderKey, for keyset paging
+ * (connection.c), which writes its own ORDER BY and comparisons from them.
+ * The expressions are exactly those fq_order_append writes.
+ */
+List *
+fq_order_keys(const FqSource *source, Jsonb *order_by)
+{
+	FqQuery		scratch;
+	List	   *keys = NIL;
+
+	memset(&scratch, 0, sizeof(scratch));
+	scratch.source = source;
+	initStringInfo(&scratch.sql);
+	order_walk(&scratch, order_by, &keys);
+	pfree(scratch.sql.data);
+	return keys;
 }
