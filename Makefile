@@ -23,6 +23,8 @@ OBJS = \
 	src/plancache.o \
 	src/localplans.o \
 	src/ownplan.o \
+	src/pushdown.o \
+	src/pushdown_value.o \
 	src/selection.o \
 	src/project.o \
 	src/jsonwrite.o \

@@ -19,6 +19,7 @@
 #include "fraiseql.h"
 #include "ownplan.h"
 #include "plancache.h"
+#include "pushdown.h"
 #include "scan.h"
 #include "shape.h"
 
@@ -71,6 +72,7 @@ _PG_init(void)
 	fq_ownplan_init();
 	fq_plancache_init();
 	fq_shape_init();
+	fq_pushdown_init();
 
 	MarkGUCPrefixReserved("fraiseql");
 }
