@@ -284,6 +284,7 @@ $$ BEGIN RAISE NOTICE 'leak: %', $1; RETURN true; END $$;
 CREATE VIEW v_secret WITH (security_barrier) AS
 SELECT u.id, jsonb_build_object('email', u.email, 'kind', u.kind) AS data
 FROM tb_user u WHERE u.kind = 'admin' AND u.pk_user <= 12;
+SET client_min_messages = notice;
 SET fraiseql.view_pushdown = off;
 SELECT data->>'email' AS email FROM v_secret WHERE leak(data->>'email') ORDER BY 1;
 SELECT * FROM plan($$SELECT data FROM v_secret WHERE leak(data->>'email')$$);
@@ -295,6 +296,7 @@ SELECT * FROM plan($$SELECT data FROM v_secret WHERE data->>'email' = 'user4@exa
 SELECT count(*) FROM v_secret WHERE data->>'email' = 'user4@example.com';
 SELECT * FROM fraiseql.stream('v_secret', '{"email": {"eq": "user1@example.com"}}');
 RESET fraiseql.view_pushdown;
+RESET client_min_messages;
 
 -- the plan cache across CREATE OR REPLACE VIEW: the prepared plan depends
 -- on the definition and is planned again, with the new one
@@ -313,4 +315,6 @@ SELECT name, setting, enumvals, context FROM pg_settings WHERE name = 'fraiseql.
 RESET enable_bitmapscan;
 RESET search_path;
 RESET timezone;
+SET client_min_messages = warning;
 DROP SCHEMA pushdown CASCADE;
+RESET client_min_messages;

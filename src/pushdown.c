@@ -161,11 +161,13 @@ access_step(Node *node, Node **obj, List **keys, bool *is_text)
 /*
  * The equivalent of an access chain over a view's data, added as a column
  * of the view's subquery; returns a Var of it, or NULL.  want_text asks for
- * a chain ending in ->> or #>> (a cast or NULL test's argument).
+ * a chain ending in ->> or #>> (a cast or NULL test's argument); replaced
+ * is the node the Var stands for (the access, or the cast above it; for a
+ * NULL test, the test's argument is replaced by the scalar it tests).
  */
 static Node *
 replace_access(PushContext *ctx, Node *access, bool want_text,
-			   FqAccessForm form, Oid cast_type)
+			   FqAccessForm form, Node *replaced)
 {
 	Node	   *obj;
 	List	   *keys;
@@ -201,14 +203,14 @@ replace_access(PushContext *ctx, Node *access, bool want_text,
 	if (tle == NULL || tle->resjunk)
 		return NULL;
 
-	expr = fq_pushdown_access(tle->expr, rte->subquery->rtable, keys, form, cast_type);
+	expr = fq_pushdown_access(tle->expr, rte->subquery->rtable, keys, form,
+							  exprType(replaced));
 	if (expr == NULL)
 		return NULL;
 	/* the replacement has the replaced node's type and collation */
-	if (form == FQ_ACCESS_CAST ? exprType((Node *) expr) != cast_type :
-		form != FQ_ACCESS_NULLTEST &&
-		(exprType((Node *) expr) != exprType(access) ||
-		 exprCollation((Node *) expr) != exprCollation(access)))
+	if (form != FQ_ACCESS_NULLTEST &&
+		(exprType((Node *) expr) != exprType(replaced) ||
+		 exprCollation((Node *) expr) != exprCollation(replaced)))
 		return NULL;
 
 	foreach(lc, ctx->added)
@@ -255,7 +257,7 @@ pushdown_mutator(Node *node, PushContext *ctx)
 	{
 		CoerceViaIO *c = (CoerceViaIO *) node;
 
-		r = replace_access(ctx, (Node *) c->arg, true, FQ_ACCESS_CAST, c->resulttype);
+		r = replace_access(ctx, (Node *) c->arg, true, FQ_ACCESS_CAST, node);
 		if (r != NULL)
 			return r;
 	}
@@ -263,7 +265,7 @@ pushdown_mutator(Node *node, PushContext *ctx)
 	{
 		NullTest   *nt = (NullTest *) node;
 
-		r = replace_access(ctx, (Node *) nt->arg, true, FQ_ACCESS_NULLTEST, InvalidOid);
+		r = replace_access(ctx, (Node *) nt->arg, true, FQ_ACCESS_NULLTEST, (Node *) nt->arg);
 		if (r != NULL)
 		{
 			NullTest   *n = copyObject(nt);
@@ -274,9 +276,9 @@ pushdown_mutator(Node *node, PushContext *ctx)
 	}
 	if (IsA(node, OpExpr))
 	{
-		r = replace_access(ctx, node, false, FQ_ACCESS_JSONB, InvalidOid);
+		r = replace_access(ctx, node, false, FQ_ACCESS_JSONB, node);
 		if (r == NULL)
-			r = replace_access(ctx, node, true, FQ_ACCESS_TEXT, InvalidOid);
+			r = replace_access(ctx, node, true, FQ_ACCESS_TEXT, node);
 		if (r != NULL)
 			return r;
 	}
@@ -361,10 +363,14 @@ pushdown_query(Query *query)
 	int			rti = 0;
 
 	check_stack_depth();
-	if (query->commandType != CMD_SELECT)
-		return;
 
-	if (nrtes > 0)
+	/*
+	 * A SELECT's own accesses; of other statements (INSERT ... SELECT, a
+	 * data-modifying CTE) only the queries below, and of a set operation
+	 * only its branches, whose output columns it reads by position.
+	 */
+	if (query->commandType == CMD_SELECT && query->setOperations == NULL &&
+		nrtes > 0)
 	{
 		PushContext ctx;
 		WholeRowContext wr;
