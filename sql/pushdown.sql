@@ -295,6 +295,18 @@ SELECT * FROM plan($$SELECT data FROM v_secret WHERE leak(data->>'email')$$);
 SELECT * FROM plan($$SELECT data FROM v_secret WHERE data->>'email' = 'user4@example.com'$$);
 SELECT count(*) FROM v_secret WHERE data->>'email' = 'user4@example.com';
 SELECT * FROM fraiseql.stream('v_secret', '{"email": {"eq": "user1@example.com"}}');
+-- a cast that can fail stays above the barrier, where the statement has it
+-- (inside, only PostgreSQL's ordering of the view's own conditions first
+-- would keep its error from showing a row the view hides)
+CREATE TABLE tb_hidden (pk int PRIMARY KEY, visible boolean, profile jsonb);
+INSERT INTO tb_hidden VALUES (1, true, '{"rank": 3}'), (2, false, '{"rank": "hidden value"}');
+CREATE VIEW v_hidden WITH (security_barrier) AS
+SELECT h.pk, jsonb_build_object('profile', h.profile) AS data FROM tb_hidden h WHERE h.visible;
+SELECT * FROM plan($$SELECT data FROM v_hidden WHERE (data->'profile'->>'rank')::integer = 3$$);
+SELECT data FROM v_hidden WHERE (data->'profile'->>'rank')::integer = 3;
+SELECT * FROM fraiseql.stream('v_hidden', '{"profile": {"rank": {"eq": 3}}}');
+SET fraiseql.view_pushdown = off;
+SELECT data FROM v_hidden WHERE (data->'profile'->>'rank')::integer = 3;
 RESET fraiseql.view_pushdown;
 RESET client_min_messages;
 

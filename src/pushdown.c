@@ -203,8 +203,8 @@ replace_access(PushContext *ctx, Node *access, bool want_text,
 	if (tle == NULL || tle->resjunk)
 		return NULL;
 
-	expr = fq_pushdown_access(tle->expr, rte->subquery->rtable, keys, form,
-							  exprType(replaced));
+	expr = fq_pushdown_access(tle->expr, rte->subquery->rtable, rte->security_barrier,
+							  keys, form, exprType(replaced));
 	if (expr == NULL)
 		return NULL;
 	/* the replacement has the replaced node's type and collation */

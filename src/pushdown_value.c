@@ -101,6 +101,16 @@ typedef struct Val
 } Val;
 
 static Val *getkey(Expr *e, const char *key);
+
+/*
+ * Whether a cast that can fail (text to a type) may go into the view's new
+ * column.  Not into a security_barrier view: PostgreSQL may push a
+ * leakproof condition on the column into the view with the column's
+ * expression, and although it orders it after the view's own conditions,
+ * the cast is kept above the view, where the statement has it, rather than
+ * rely on that.  Set by each call of fq_pushdown_access.
+ */
+static bool io_casts_allowed = true;
 static Expr *text_output(Val *v, Oid unused);
 
 static Val *
@@ -606,13 +616,15 @@ cast_output(Val *v, Oid type)
 														  NUMERICOID, -1,
 														  COERCION_EXPLICIT,
 														  COERCE_EXPLICIT_CAST, -1);
-				if (t == JSONBOID && is_var_access(v->expr))
+				if (t == JSONBOID && is_var_access(v->expr) && io_casts_allowed)
 					return make_io_cast(text_output(v, InvalidOid), type);
 				return NULL;
 			}
 		case V_ACCESS:
 			/* the same cast over a nested view's ->>, which that view rewrites */
-			return make_io_cast(text_output(v, InvalidOid), type);
+			if (io_casts_allowed)
+				return make_io_cast(text_output(v, InvalidOid), type);
+			return NULL;
 		case V_CASE:
 			return case_output(v, cast_output, type, type);
 		default:
@@ -685,13 +697,14 @@ collapse_outer_join_case(Val *v, List *rtable)
 }
 
 Expr *
-fq_pushdown_access(Expr *view_expr, List *rtable, List *keys, FqAccessForm form,
-				   Oid cast_type)
+fq_pushdown_access(Expr *view_expr, List *rtable, bool barrier, List *keys,
+				   FqAccessForm form, Oid cast_type)
 {
 	Val		   *v;
 	ListCell   *lc;
 	Expr	   *result = NULL;
 
+	io_casts_allowed = !barrier;
 	if (keys == NIL || exprType((Node *) view_expr) != JSONBOID ||
 		contain_volatile_functions((Node *) view_expr))
 		return NULL;

@@ -24,14 +24,15 @@ typedef enum FqAccessForm
 
 /*
  * The expression, over the same range table as view_expr (a jsonb
- * expression: a view's target expression; rtable is the view's), that gives for every row the
+ * expression: a view's target expression; rtable is the view's, barrier
+ * whether it is a security_barrier view), that gives for every row the
  * value of view_expr followed by the keys (a List of C strings) in the
  * given form, or NULL when no such expression is known.  For
  * FQ_ACCESS_CAST, cast_type is the cast's result type.  A CAST or NULLTEST result
  * is only given where it is simpler than the TEXT form under the cast or
  * test; otherwise the caller asks for the TEXT form.
  */
-extern Expr *fq_pushdown_access(Expr *view_expr, List *rtable, List *keys,
-								FqAccessForm form, Oid cast_type);
+extern Expr *fq_pushdown_access(Expr *view_expr, List *rtable, bool barrier,
+								List *keys, FqAccessForm form, Oid cast_type);
 
 #endif							/* FQ_PUSHDOWN_VALUE_H */
