@@ -66,7 +66,8 @@ SELECT u.id, u.fk_org,
            'posts', COALESCE((SELECT jsonb_agg(jsonb_build_object('title', p.title) ORDER BY p.pk_post)
                               FROM tb_post p WHERE p.fk_user = u.pk_user), '[]'::jsonb),
            'nick', u.nick)
-       || jsonb_build_object('kind', u.kind, 'meta', COALESCE(u.profile, jsonb_build_object('rank', -1)))
+       || jsonb_build_object('kind', u.kind, 'meta', COALESCE(u.profile, jsonb_build_object('rank', -1)),
+                             'pk', u.pk_user)
        AS data
 FROM tb_user u LEFT JOIN tb_org o ON o.pk_org = u.fk_org;
 -- a view over the view
@@ -189,6 +190,16 @@ INSERT INTO cases (src, f, o, l, off) VALUES
 ('v_user', NULL, '[{"field": "ratio", "direction": "desc", "type": "numeric"}, {"field": "id"}]', 15, NULL),
 ('v_user', NULL, '[{"field": "org.name", "type": "text"}, {"field": "id"}]', 10, 5),
 ('v_user', NULL, '[{"field": "active", "nulls": "first"}, {"field": "id"}]', 10, NULL),
+('v_user', NULL, '[{"field": "active", "direction": "desc", "nulls": "last"}, {"field": "id"}]', 10, NULL),
+('v_user', NULL, '[{"field": "pk", "direction": "desc"}]', 10, NULL),
+('v_user', NULL, '[{"field": "pk", "nulls": "first"}]', 10, 7),
+('v_user', NULL, '[{"field": "age", "direction": "desc", "nulls": "last"}, {"field": "id"}]', 20, NULL),
+('v_user', NULL, '[{"field": "age", "nulls": "last"}, {"field": "id"}]', 20, NULL),
+('v_user', NULL, '[{"field": "score"}, {"field": "id"}]', 20, NULL),
+('v_user', NULL, '[{"field": "nick", "direction": "desc", "nulls": "first"}, {"field": "id"}]', 20, NULL),
+('v_user', NULL, '[{"field": "code", "direction": "desc"}, {"field": "id"}]', 20, NULL),
+('v_user', NULL, '[{"field": "org.name", "nulls": "last"}, {"field": "id"}]', 20, NULL),
+('v_user', NULL, '[{"field": "status"}, {"field": "id"}]', 20, NULL),
 ('v_user', '{"price": {"gte": 100}}', '[{"field": "createdAt", "direction": "desc", "type": "timestamptz"}, {"field": "id"}]', 10, 2),
 -- the view over the view
 ('v_user_nested', '{"user": {"email": {"eq": "user5@example.com"}}}', NULL, NULL, NULL),
@@ -236,6 +247,9 @@ SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', '{"email": {"eq": "
 SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', '{"price": {"gt": 142}}')$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
 -- the newest 20 by a typed timestamptz: the index, read backwards
 SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', order_by => '[{"field": "createdAt", "direction": "desc", "type": "timestamptz"}]', "limit" => 20)$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
+-- an ordering without "type" by a NOT NULL integer key: jsonb orders numbers
+-- as the column does, so the column's index gives the order
+SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', order_by => '[{"field": "pk", "direction": "desc"}]', "limit" => 5)$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
 -- a key of the joined table's nested object: a condition on tb_org's scan
 -- (the CASE of a NOT NULL key's test is the column for ->>), an inner join
 SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', '{"org": {"name": {"eq": "org7"}}}')$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
@@ -256,6 +270,16 @@ SELECT * FROM plan($$SELECT data FROM v_user WHERE data->>'nick' IS NULL AND dat
 SELECT * FROM plan($$SELECT o.pk_org FROM tb_org o LEFT JOIN v_user v ON v.fk_org = o.pk_org AND (v.data->>'age')::int = 1 WHERE v.data->>'nick' IS NULL$$);
 SELECT (SELECT array_agg(o.pk_org ORDER BY o.pk_org) FROM tb_org o LEFT JOIN v_user v ON v.fk_org = o.pk_org AND (v.data->>'age')::int = 1 WHERE v.data->>'nick' IS NULL)
      = (SELECT array_agg(o.pk_org ORDER BY o.pk_org) FROM tb_org o LEFT JOIN tv_user v ON v.fk_org = o.pk_org AND (v.data->>'age')::int = 1 WHERE v.data->>'nick' IS NULL) AS left_join_same;
+-- an untyped ordering by a column that can be NULL: JSON nulls first
+-- ascending; a view null-extended by the query's outer join is left as it is
+SELECT * FROM plan($$SELECT data FROM v_user ORDER BY data->'email' LIMIT 3$$);
+SELECT * FROM plan($$SELECT v.data FROM tb_org o LEFT JOIN v_user v ON v.fk_org = o.pk_org ORDER BY v.data->'age' LIMIT 3$$);
+SELECT ARRAY(SELECT o.pk_org || ':' || v.id FROM tb_org o LEFT JOIN v_user v ON v.fk_org = o.pk_org AND v.data->>'email' IN ('user5@example.com', 'user9@example.com')
+              ORDER BY v.data->'age' NULLS LAST, v.id, o.pk_org)
+     = ARRAY(SELECT o.pk_org || ':' || v.id FROM tb_org o LEFT JOIN tv_user v ON v.fk_org = o.pk_org AND v.data->>'email' IN ('user5@example.com', 'user9@example.com')
+              ORDER BY v.data->'age' NULLS LAST, v.id, o.pk_org) AS outer_join_order_same;
+SELECT ARRAY(SELECT v.id FROM v_user v WHERE v.data->>'nick' = 'Nick3' ORDER BY v.data->'age' DESC NULLS FIRST, v.id)
+     = ARRAY(SELECT v.id FROM tv_user v WHERE v.data->>'nick' = 'Nick3' ORDER BY v.data->'age' DESC NULLS FIRST, v.id) AS order_same;
 -- a SubLink over the view, and the outer Var inside it
 SELECT (SELECT count(*) FROM tb_org o WHERE EXISTS (SELECT 1 FROM v_user v WHERE v.fk_org = o.pk_org AND v.data->>'email' = 'user5@example.com'))
      = (SELECT count(*) FROM tb_org o WHERE EXISTS (SELECT 1 FROM tv_user v WHERE v.fk_org = o.pk_org AND v.data->>'email' = 'user5@example.com')) AS sublink_same;

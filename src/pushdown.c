@@ -55,7 +55,9 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "optimizer/planner.h"
+#include "parser/parse_oper.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -208,7 +210,7 @@ replace_access(PushContext *ctx, Node *access, bool want_text,
 	if (expr == NULL)
 		return NULL;
 	/* the replacement has the replaced node's type and collation */
-	if (form != FQ_ACCESS_NULLTEST &&
+	if (form != FQ_ACCESS_NULLTEST && form != FQ_ACCESS_ORDER &&
 		(exprType((Node *) expr) != exprType(replaced) ||
 		 exprCollation((Node *) expr) != exprCollation(replaced)))
 		return NULL;
@@ -283,6 +285,91 @@ pushdown_mutator(Node *node, PushContext *ctx)
 			return r;
 	}
 	return expression_tree_mutator(node, pushdown_mutator, ctx);
+}
+
+/* Whether a sort key is also a grouping, DISTINCT or window key */
+static bool
+sortref_shared(Query *query, Index ref)
+{
+	ListCell   *lc;
+
+	foreach(lc, query->groupClause)
+		if (((SortGroupClause *) lfirst(lc))->tleSortGroupRef == ref)
+			return true;
+	foreach(lc, query->distinctClause)
+		if (((SortGroupClause *) lfirst(lc))->tleSortGroupRef == ref)
+			return true;
+	return query->windowClause != NIL;
+}
+
+/*
+ * ORDER BY data->'k' without a type orders by jsonb.  Where the key is a
+ * column whose values order in jsonb as in their own type (pushdown_value.c,
+ * FQ_ACCESS_ORDER), the key becomes the column with its own operators,
+ * NULLs (JSON nulls in jsonb, the lowest value) first ascending and last
+ * descending, whatever the NULLS clause said: the key of an object the view
+ * built is never SQL NULL.  That needs the view not to be null-extended by
+ * an outer join of the query (its NULL data would be SQL NULL, placed by
+ * the NULLS clause apart from the JSON nulls).  A column that is never NULL
+ * (NOT NULL, not null-extended in the view) takes the NULLS placement of a
+ * plain index, so that the index can give the order.  Only keys that are
+ * not selected (resjunk, as order.c writes them) and not shared with
+ * GROUP BY, DISTINCT or a window: their type changes.
+ */
+static void
+rewrite_sort_keys(PushContext *ctx)
+{
+	Query	   *query = ctx->query;
+	Oid			jsonb_lt;
+	Oid			jsonb_gt;
+	ListCell   *lc;
+
+	if (query->sortClause == NIL)
+		return;
+	get_sort_group_operators(JSONBOID, true, false, true, &jsonb_lt, NULL, &jsonb_gt, NULL);
+	foreach(lc, query->sortClause)
+	{
+		SortGroupClause *sgc = lfirst(lc);
+		TargetEntry *tle = get_sortgroupclause_tle(sgc, query->targetList);
+		bool		desc;
+		Node	   *var;
+		Oid			lt;
+		Oid			eq;
+		Oid			gt;
+		bool		hashable;
+		bool		never_null;
+		Node	   *base;
+		RangeTblEntry *rte;
+
+		if (!tle->resjunk || sortref_shared(query, sgc->tleSortGroupRef))
+			continue;
+		if (sgc->sortop == jsonb_lt)
+			desc = false;
+		else if (sgc->sortop == jsonb_gt)
+			desc = true;
+		else
+			continue;
+		base = (Node *) tle->expr;
+		while (IsA(base, OpExpr) && list_length(((OpExpr *) base)->args) == 2)
+			base = linitial(((OpExpr *) base)->args);
+		if (!IsA(base, Var) ||
+			fq_pushdown_rel_nullable((Node *) query->jointree, ((Var *) base)->varno))
+			continue;
+		var = replace_access(ctx, (Node *) tle->expr, false, FQ_ACCESS_ORDER,
+							 (Node *) tle->expr);
+		if (var == NULL)
+			continue;
+		rte = rt_fetch(((Var *) var)->varno, query->rtable);
+		never_null = fq_pushdown_never_null(get_tle_by_resno(rte->subquery->targetList,
+															 ((Var *) var)->varattno)->expr,
+											rte->subquery);
+		get_sort_group_operators(exprType(var), true, true, true, &lt, &eq, &gt, &hashable);
+		tle->expr = (Expr *) var;
+		sgc->eqop = eq;
+		sgc->sortop = desc ? gt : lt;
+		sgc->nulls_first = never_null ? desc : !desc;
+		sgc->hashable = hashable;
+	}
 }
 
 /* Marks the subqueries read as a whole row (varattno 0) at any level */
@@ -391,6 +478,7 @@ pushdown_query(Query *query)
 			wr.nrtes = nrtes;
 			wr.depth = 0;
 			query_tree_walker(query, wholerow_walker, &wr, 0);
+			rewrite_sort_keys(&ctx);
 			query->targetList = (List *)
 				pushdown_mutator((Node *) query->targetList, &ctx);
 			query->jointree = (FromExpr *)

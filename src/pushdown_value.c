@@ -47,7 +47,9 @@
  *		 integer x cast to numeric: x::numeric.  Floats are left out: -0
  *		 becomes 0 through numeric;
  *	(->>) IS [NOT] NULL  over SQL x of a scalar type: x IS [NOT] NULL (the
- *		 caller keeps the test above the view: a NULL test is not strict).
+ *		 caller keeps the test above the view: a NULL test is not strict);
+ *	ORDER BY -> over SQL x of text (default collation), an integer or
+ *		 boolean: ORDER BY x, NULLs first ascending, last descending.
  *
  *-------------------------------------------------------------------------
  */
@@ -158,6 +160,33 @@ roundtrip_type(Oid t)
 		case TIMESTAMPTZOID:
 		case TIMESTAMPOID:
 		case DATEOID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Values whose jsonb form orders as the value does, SQL NULL (a JSON null,
+ * below every other jsonb scalar) first: strings compare in the default
+ * collation in jsonb, so text and varchar of that collation; numbers
+ * numerically, so the integers (not numeric: jsonb writes NaN and the
+ * infinities as strings, which sort above every number); false < true.
+ * The key of a jsonb_build_object is always there, so its jsonb value is
+ * never SQL NULL and the ordering's NULLS clause changes nothing.
+ */
+static bool
+order_exact_type(Expr *x)
+{
+	switch (exprType((Node *) x))
+	{
+		case TEXTOID:
+		case VARCHAROID:
+			return exprCollation((Node *) x) == DEFAULT_COLLATION_OID;
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case BOOLOID:
 			return true;
 		default:
 			return false;
@@ -657,13 +686,67 @@ var_not_null(Node *n, List *rtable)
 }
 
 /*
+ * Where rtindex is in a join tree: -1 not there, 1 below the nullable side
+ * of an outer join, 0 elsewhere.
+ */
+static int
+rel_position(Node *jt, int rtindex, bool nullable)
+{
+	check_stack_depth();
+	if (jt == NULL)
+		return -1;
+	if (IsA(jt, RangeTblRef))
+		return ((RangeTblRef *) jt)->rtindex == rtindex ? (nullable ? 1 : 0) : -1;
+	if (IsA(jt, FromExpr))
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((FromExpr *) jt)->fromlist)
+		{
+			int			r = rel_position(lfirst(lc), rtindex, nullable);
+
+			if (r >= 0)
+				return r;
+		}
+		return -1;
+	}
+	if (IsA(jt, JoinExpr))
+	{
+		JoinExpr   *j = (JoinExpr *) jt;
+		int			r;
+
+		r = rel_position(j->larg, rtindex,
+						 nullable || j->jointype == JOIN_RIGHT || j->jointype == JOIN_FULL);
+		if (r >= 0)
+			return r;
+		return rel_position(j->rarg, rtindex,
+							nullable || j->jointype != JOIN_INNER);
+	}
+	return -1;
+}
+
+bool
+fq_pushdown_rel_nullable(Node *jointree, int rtindex)
+{
+	return rel_position(jointree, rtindex, false) != 0;
+}
+
+bool
+fq_pushdown_never_null(Expr *x, Query *view)
+{
+	return var_not_null((Node *) x, view->rtable) &&
+		!fq_pushdown_rel_nullable((Node *) view->jointree, ((Var *) x)->varno);
+}
+
+/*
  * The object of a row of an outer join's nullable side, as FraiseQL views
  * write it: CASE WHEN t.pk IS NULL THEN NULL ELSE jsonb_build_object(..,
  * t.col, ..) END (or IS NOT NULL with the branches swapped).  When t.pk is
  * a NOT NULL column, the test is true only on a null-extended row, where
  * t.col is NULL too; so for the SQL NULL forms (->>, casts) a key whose
  * value is a column of t is that column, and conditions on it can go to
- * t's scan.  (For -> it is not: the column's NULL is a JSON null there.)
+ * t's scan.  (For -> and the jsonb order it is not: the column's NULL is a
+ * JSON null there, the missing row's SQL NULL.)
  * The plan depends on the NOT NULL constraint, as on every relation the
  * view reads: the plan cache re-plans on a change to the table.
  */
@@ -718,7 +801,8 @@ fq_pushdown_access(Expr *view_expr, List *rtable, bool barrier, List *keys,
 	}
 	if (v->kind == V_UNKNOWN)
 		return NULL;
-	if (form != FQ_ACCESS_JSONB)
+	/* only where SQL NULL and JSON null give the same result (see above) */
+	if (form == FQ_ACCESS_TEXT || form == FQ_ACCESS_CAST || form == FQ_ACCESS_NULLTEST)
 		v = collapse_outer_join_case(v, rtable);
 
 	switch (form)
@@ -735,6 +819,10 @@ fq_pushdown_access(Expr *view_expr, List *rtable, bool barrier, List *keys,
 		case FQ_ACCESS_NULLTEST:
 			/* the scalar itself: the caller tests it (see pushdown.c) */
 			if (v->kind == V_SQL && scalar_type(exprType((Node *) v->expr)))
+				result = v->expr;
+			break;
+		case FQ_ACCESS_ORDER:
+			if (v->kind == V_SQL && order_exact_type(v->expr))
 				result = v->expr;
 			break;
 	}

@@ -10,7 +10,7 @@
 #ifndef FQ_PUSHDOWN_VALUE_H
 #define FQ_PUSHDOWN_VALUE_H
 
-#include "nodes/primnodes.h"
+#include "nodes/parsenodes.h"
 
 /* What the access is followed by, and so what the caller replaces */
 typedef enum FqAccessForm
@@ -18,8 +18,10 @@ typedef enum FqAccessForm
 	FQ_ACCESS_JSONB,			/* expr -> path: the jsonb value */
 	FQ_ACCESS_TEXT,				/* expr ->> path: its text */
 	FQ_ACCESS_CAST,				/* (expr ->> path)::type, an I/O cast */
-	FQ_ACCESS_NULLTEST			/* (expr ->> path) IS [NOT] NULL: gives the
+	FQ_ACCESS_NULLTEST,			/* (expr ->> path) IS [NOT] NULL: gives the
 								 * scalar whose own IS [NOT] NULL is that */
+	FQ_ACCESS_ORDER				/* ORDER BY expr -> path: gives the scalar
+								 * whose order (NULLs first) is jsonb's */
 } FqAccessForm;
 
 /*
@@ -34,5 +36,11 @@ typedef enum FqAccessForm
  */
 extern Expr *fq_pushdown_access(Expr *view_expr, List *rtable, bool barrier,
 								List *keys, FqAccessForm form, Oid cast_type);
+
+/* Whether range table entry rtindex can be null-extended (or is not) in jointree */
+extern bool fq_pushdown_rel_nullable(Node *jointree, int rtindex);
+
+/* Whether x, an expression of view, is a column that is never NULL */
+extern bool fq_pushdown_never_null(Expr *x, Query *view);
 
 #endif							/* FQ_PUSHDOWN_VALUE_H */
