@@ -25,6 +25,7 @@ OBJS = \
 	src/ownplan.o \
 	src/pushdown.o \
 	src/pushdown_value.o \
+	src/pushdown_nulls.o \
 	src/selection.o \
 	src/project.o \
 	src/jsonwrite.o \

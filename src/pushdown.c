@@ -29,6 +29,9 @@
  * NULL test, which is not strict, keeps its test above the view and only
  * its argument is replaced.
  *
+ * An ORDER BY key data->'k' (jsonb order) over a column that orders the
+ * same way becomes the column, with its own operators (rewrite_sort_keys).
+ *
  * Subqueries whose result would change with one more output column are left
  * alone: GROUP BY, DISTINCT, aggregates, window functions, set-returning
  * functions in the target list, set operations, resjunk columns (their
@@ -67,6 +70,7 @@
 
 #include "ownplan.h"
 #include "pushdown.h"
+#include "pushdown_nulls.h"
 #include "pushdown_value.h"
 
 /* pg_operator OIDs of the jsonb access operators (pg_operator.dat) */

@@ -55,8 +55,6 @@
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
-#include "catalog/pg_attribute.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
@@ -64,7 +62,6 @@
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
-#include "parser/parsetree.h"
 #include "parser/parse_coerce.h"
 #include "parser/parse_collate.h"
 #include "parser/parse_node.h"
@@ -74,8 +71,8 @@
 #include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 
+#include "pushdown_nulls.h"
 #include "pushdown_value.h"
 
 /* pg_operator OIDs of the jsonb access operators (stable, from pg_operator.dat) */
@@ -661,83 +658,6 @@ cast_output(Val *v, Oid type)
 	}
 }
 
-/* Whether a Var of the view is a NOT NULL column of a table */
-static bool
-var_not_null(Node *n, List *rtable)
-{
-	Var		   *v = (Var *) n;
-	RangeTblEntry *rte;
-	HeapTuple	tup;
-	bool		notnull;
-
-	if (!IsA(n, Var) || v->varlevelsup != 0 || v->varattno <= 0 ||
-		v->varno < 1 || v->varno > list_length(rtable))
-		return false;
-	rte = rt_fetch(v->varno, rtable);
-	if (rte->rtekind != RTE_RELATION)
-		return false;
-	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(rte->relid),
-						  Int16GetDatum(v->varattno));
-	if (!HeapTupleIsValid(tup))
-		return false;
-	notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
-	ReleaseSysCache(tup);
-	return notnull;
-}
-
-/*
- * Where rtindex is in a join tree: -1 not there, 1 below the nullable side
- * of an outer join, 0 elsewhere.
- */
-static int
-rel_position(Node *jt, int rtindex, bool nullable)
-{
-	check_stack_depth();
-	if (jt == NULL)
-		return -1;
-	if (IsA(jt, RangeTblRef))
-		return ((RangeTblRef *) jt)->rtindex == rtindex ? (nullable ? 1 : 0) : -1;
-	if (IsA(jt, FromExpr))
-	{
-		ListCell   *lc;
-
-		foreach(lc, ((FromExpr *) jt)->fromlist)
-		{
-			int			r = rel_position(lfirst(lc), rtindex, nullable);
-
-			if (r >= 0)
-				return r;
-		}
-		return -1;
-	}
-	if (IsA(jt, JoinExpr))
-	{
-		JoinExpr   *j = (JoinExpr *) jt;
-		int			r;
-
-		r = rel_position(j->larg, rtindex,
-						 nullable || j->jointype == JOIN_RIGHT || j->jointype == JOIN_FULL);
-		if (r >= 0)
-			return r;
-		return rel_position(j->rarg, rtindex,
-							nullable || j->jointype != JOIN_INNER);
-	}
-	return -1;
-}
-
-bool
-fq_pushdown_rel_nullable(Node *jointree, int rtindex)
-{
-	return rel_position(jointree, rtindex, false) != 0;
-}
-
-bool
-fq_pushdown_never_null(Expr *x, Query *view)
-{
-	return var_not_null((Node *) x, view->rtable) &&
-		!fq_pushdown_rel_nullable((Node *) view->jointree, ((Var *) x)->varno);
-}
-
 /*
  * The object of a row of an outer join's nullable side, as FraiseQL views
  * write it: CASE WHEN t.pk IS NULL THEN NULL ELSE jsonb_build_object(..,
@@ -774,7 +694,7 @@ collapse_outer_join_case(Val *v, List *rtable)
 		x = (Node *) ((RelabelType *) x)->arg;
 	if (!IsA(x, Var) || ((Var *) x)->varlevelsup != 0 ||
 		((Var *) x)->varno != ((Var *) nt->arg)->varno ||
-		!var_not_null((Node *) nt->arg, rtable))
+		!fq_pushdown_var_not_null((Node *) nt->arg, rtable))
 		return v;
 	return present;
 }

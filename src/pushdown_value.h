@@ -37,10 +37,4 @@ typedef enum FqAccessForm
 extern Expr *fq_pushdown_access(Expr *view_expr, List *rtable, bool barrier,
 								List *keys, FqAccessForm form, Oid cast_type);
 
-/* Whether range table entry rtindex can be null-extended (or is not) in jointree */
-extern bool fq_pushdown_rel_nullable(Node *jointree, int rtindex);
-
-/* Whether x, an expression of view, is a column that is never NULL */
-extern bool fq_pushdown_never_null(Expr *x, Query *view);
-
 #endif							/* FQ_PUSHDOWN_VALUE_H */
