@@ -65,9 +65,9 @@ SELECT u.id, u.fk_org,
            'status', CASE WHEN u.active THEN 'on' WHEN NOT u.active THEN 'off' END,
            'posts', COALESCE((SELECT jsonb_agg(jsonb_build_object('title', p.title) ORDER BY p.pk_post)
                               FROM tb_post p WHERE p.fk_user = u.pk_user), '[]'::jsonb),
-           'nick', u.nick)
+           'nick', u.nick, 'label', 'left')
        || jsonb_build_object('kind', u.kind, 'meta', COALESCE(u.profile, jsonb_build_object('rank', -1)),
-                             'pk', u.pk_user)
+                             'pk', u.pk_user, 'label', u.kind)
        AS data
 FROM tb_user u LEFT JOIN tb_org o ON o.pk_org = u.fk_org;
 -- a view over the view
@@ -127,6 +127,10 @@ INSERT INTO cases (src, f, o, l, off) VALUES
 ('v_user', '{"uid": {"eq": "e4da3b7f-bbce-2345-d777-2b0674a318d5", "type": "uuid"}}', NULL, NULL, NULL),
 ('v_user', '{"uid": {"eq": "e4da3b7f-bbce-2345-d777-2b0674a318d5"}}', NULL, NULL, NULL),
 ('v_user', '{"status": {"eq": "off"}}', NULL, NULL, NULL),
+-- a key on both sides of ||: the right one wins
+('v_user', '{"label": {"eq": "left"}}', NULL, NULL, NULL),
+('v_user', '{"label": {"in": ["admin", "guest"]}}', NULL, NULL, NULL),
+('v_user', '{"label": {"isnull": true}}', NULL, NULL, NULL),
 -- timestamptz: typed (across the DST changes), as text, as a date
 ('v_user', '{"createdAt": {"gte": "2024-03-10T01:59:59.999999-08:00", "lte": "2024-03-10T03:00:00-07:00", "type": "timestamptz"}}', NULL, NULL, NULL),
 ('v_user', '{"createdAt": {"eq": "2024-11-03T01:30:00-08:00", "type": "timestamptz"}}', NULL, NULL, NULL),
