@@ -13,10 +13,10 @@
  *			 arguments (datum_to_jsonb, which to_jsonb shares), SQL NULL
  *			 becoming JSON null: jsonb_build_object('k', NULL) has the key,
  *			 so data->'k' is 'null'::jsonb while data->>'k' is SQL NULL;
- *	ACCESS	 e -> key for a jsonb expression e we do not look into (a jsonb
- *			 column, a nested view's data, a constant): exact as written,
- *			 and a nested view's access is rewritten again when the planner
- *			 hook reaches that view;
+ *	ACCESS	 e -> key for a jsonb e we do not look into (a jsonb column or a
+ *			 nested view's data, or -> of them): exact as written, and a
+ *			 nested view's access is rewritten again when the planner hook
+ *			 reaches that view;
  *	CASE	 a CASE (or a COALESCE, as CASE WHEN e IS NOT NULL ...) whose
  *			 branches are Vals;
  *	UNKNOWN  nothing is known: the access is left as written.
@@ -28,8 +28,15 @@
  * two objects merge with the right side winning; a value holding a
  * subquery (the jsonb_agg of children: moving it would only move the work);
  * a volatile data expression (it would run a different number of times);
- * a value of a type whose jsonb form we do not model (composites, domains,
- * types with a cast to json).
+ * a key below a value whose jsonb form we do not model (the fields of a
+ * composite, a domain, a type with a cast to json); another jsonb
+ * expression (a function call: copying it could only add work).  A value
+ * of any type itself is exact through to_jsonb, the conversion
+ * jsonb_build_object makes.
+ *
+ * The optional parent, CASE WHEN t.pk IS NULL THEN NULL ELSE
+ * jsonb_build_object(...) END with t.pk NOT NULL, is t's columns for the
+ * SQL NULL forms (collapse_outer_join_case).
  *
  * The result forms, each exact:
  *	->   SQL x: COALESCE(to_jsonb(x), 'null'), or COALESCE(x, 'null') for
