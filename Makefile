@@ -25,6 +25,9 @@ OBJS = \
 	src/plancache.o \
 	src/localplans.o \
 	src/ownplan.o \
+	src/pushdown.o \
+	src/pushdown_value.o \
+	src/pushdown_nulls.o \
 	src/selection.o \
 	src/project.o \
 	src/jsonwrite.o \
@@ -39,7 +42,7 @@ OBJS = \
 	src/json_simd_grammar.o \
 	src/json_simd_lookup.o
 
-REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs connection
+REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs connection pushdown
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 # specs/*.spec with expected/*.out, run by pg_isolation_regress (make installcheck, make test)
 ISOLATION    = concurrent_drop

@@ -8,7 +8,7 @@
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS tv_user, tv_user_json, tv_post CASCADE;
 DROP VIEW IF EXISTS v_user, v_post CASCADE;
-DROP TABLE IF EXISTS tb_post, tb_user CASCADE;
+DROP TABLE IF EXISTS tb_post, tb_user, tb_org CASCADE;
 
 CREATE TABLE tb_user (pk_user bigint PRIMARY KEY, id uuid NOT NULL UNIQUE, tenant_id int NOT NULL,
                       email text, first_name text, last_name text, status text,
@@ -52,3 +52,25 @@ ALTER TABLE tv_user_json ADD PRIMARY KEY (id);
 CREATE TABLE tv_post AS SELECT * FROM v_post;
 ALTER TABLE tv_post ADD PRIMARY KEY (id);
 VACUUM ANALYZE tb_user, tb_post, tv_user, tv_user_json, tv_post;
+
+-- The view pushdown pairs (issue 18, bench/sql/pd_*.sql): indexes on the base columns that
+-- v_user's keys come from, and v_user_org, v_user with a joined organisation's nested object
+-- (one organisation per 100 users) as FraiseQL writes an optional parent.
+SELECT greatest(1, (10000 * :scale)::int) AS norgs \gset
+CREATE TABLE tb_org (pk_org bigint PRIMARY KEY, name text NOT NULL, country text);
+INSERT INTO tb_org SELECT i, 'org' || i, (ARRAY['NO', 'FR', 'JP', 'PE', 'AU'])[1 + i % 5]
+FROM generate_series(0, :norgs - 1) i;
+CREATE INDEX ON tb_org (name);
+CREATE INDEX ON tb_user (email);
+CREATE INDEX ON tb_user (created_at);
+CREATE INDEX ON tb_user ((pk_user % :norgs));
+CREATE VIEW v_user_org AS
+SELECT u.id, u.tenant_id, u.pk_user,
+       jsonb_build_object('id', u.id, 'email', u.email, 'first_name', u.first_name,
+                          'status', u.status, 'created_at', u.created_at,
+                          'org', CASE WHEN o.pk_org IS NULL THEN NULL
+                                      ELSE jsonb_build_object('name', o.name, 'country', o.country) END,
+                          'posts', coalesce((SELECT jsonb_agg(p.data ORDER BY p.data->>'created_at')
+                                             FROM v_post p WHERE p.fk_user = u.pk_user), '[]')) AS data
+FROM tb_user u LEFT JOIN tb_org o ON o.pk_org = u.pk_user % :norgs;
+VACUUM ANALYZE tb_user, tb_org;

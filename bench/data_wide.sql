@@ -11,22 +11,24 @@
 \endif
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS tv_user, tv_user_json, tv_post CASCADE;
-DROP VIEW IF EXISTS v_user, v_post CASCADE;
+DROP VIEW IF EXISTS v_user, v_user_org, v_post CASCADE;
 DROP TABLE IF EXISTS tb_post, tb_user, tb_org CASCADE;
 
-CREATE TABLE tb_org (pk_org int PRIMARY KEY, name text NOT NULL, country text, plan text);
+-- one organisation per 100 users, named as bench/data.sql names them, so the view pushdown
+-- pairs (bench/sql/pd_*.sql) run on both profiles
+SELECT greatest(1, (10000 * :scale)::int) AS norgs \gset
+CREATE TABLE tb_org (pk_org bigint PRIMARY KEY, name text NOT NULL, country text, plan text);
 INSERT INTO tb_org
-SELECT o, 'Org "' || o || E'" \\ Société ' || (ARRAY['Nord', 'Süd', '東京', 'São Paulo'])[1 + o % 4],
-       (ARRAY['NO', 'FR', 'JP', 'BR', NULL])[1 + o % 5], (ARRAY['free', 'team', 'enterprise'])[1 + o % 3]
-FROM generate_series(0, 499) o;
+SELECT o, 'org' || o, (ARRAY['NO', 'FR', 'JP', 'BR', NULL])[1 + o % 5], (ARRAY['free', 'team', 'entreprise « pro »'])[1 + o % 3]
+FROM generate_series(0, :norgs - 1) o;
 
 CREATE TABLE tb_user (pk_user bigint PRIMARY KEY, id uuid NOT NULL UNIQUE, tenant_id int NOT NULL,
-                      fk_org int NOT NULL REFERENCES tb_org, email text, first_name text,
+                      fk_org bigint NOT NULL REFERENCES tb_org, email text, first_name text,
                       last_name text, status text, created_at timestamptz, rank int, city text,
                       bio text, tags text[], phone text, nickname text, score numeric(10, 2),
                       settings jsonb);
 INSERT INTO tb_user
-SELECT i, md5(i::text)::uuid, i % 10, i % 500,
+SELECT i, md5(i::text)::uuid, i % 10, i % :norgs,
        'user' || i || '@example.com',
        (ARRAY['Zoë', 'José', 'Åsa', 'Ren', 'Mia "M"', 'Oğuz'])[1 + i % 6] || ' ' || (i % 1000),
        (ARRAY['Nakamura', 'Müller', 'O''Brien', 'Dvořák', 'Løkke'])[1 + i % 5],
@@ -77,6 +79,22 @@ SELECT u.id, u.tenant_id, u.pk_user,
        || CASE u.pk_user % 5 WHEN 3 THEN '{}' ELSE jsonb_build_object('nickname', u.nickname) END
        || CASE WHEN u.settings IS NULL THEN '{}' ELSE jsonb_build_object('settings', u.settings) END AS data
 FROM tb_user u JOIN tb_org o ON o.pk_org = u.fk_org;
+
+-- as bench/data.sql: the indexes the view pushdown pairs use, and v_user_org (an optional
+-- parent's nested object, FraiseQL's CASE WHEN ... IS NULL pattern)
+CREATE INDEX ON tb_org (name);
+CREATE INDEX ON tb_user (email);
+CREATE INDEX ON tb_user (created_at);
+CREATE INDEX ON tb_user ((pk_user % :norgs));
+CREATE VIEW v_user_org AS
+SELECT u.id, u.tenant_id, u.pk_user,
+       jsonb_build_object('id', u.id, 'email', u.email, 'first_name', u.first_name,
+                          'status', u.status, 'created_at', u.created_at,
+                          'org', CASE WHEN o.pk_org IS NULL THEN NULL
+                                      ELSE jsonb_build_object('name', o.name, 'country', o.country) END,
+                          'posts', coalesce((SELECT jsonb_agg(p.data ORDER BY p.data->>'created_at')
+                                             FROM v_post p WHERE p.fk_user = u.pk_user), '[]')) AS data
+FROM tb_user u LEFT JOIN tb_org o ON o.pk_org = u.pk_user % :norgs;
 
 CREATE TABLE tv_user AS SELECT * FROM v_user;
 ALTER TABLE tv_user ADD PRIMARY KEY (id);

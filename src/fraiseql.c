@@ -69,6 +69,7 @@
 #include "ownplan.h"
 #include "parse.h"
 #include "plancache.h"
+#include "pushdown.h"
 #include "scan.h"
 #include "shape.h"
 #include "sqlbuild.h"
@@ -91,6 +92,7 @@ _PG_init(void)
 	fq_plancache_init();
 	fq_shape_init();
 	fq_connection_init();
+	fq_pushdown_init();
 
 	MarkGUCPrefixReserved("fraiseql");
 }
