@@ -15,6 +15,7 @@ OBJS = \
 	src/source.o \
 	src/filter.o \
 	src/order.o \
+	src/sqlbuild.o \
 	src/query.o \
 	src/shape.o \
 	src/stream.o \

@@ -9,7 +9,7 @@
 #ifndef FQ_FILTER_H
 #define FQ_FILTER_H
 
-#include "query.h"
+#include "sqlbuild.h"
 
 /* Appends " WHERE <predicate>" for a non-empty filter object */
 extern void fq_filter_append(FqQuery *query, Jsonb *filter);

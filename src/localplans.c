@@ -143,13 +143,14 @@ fq_localplans_find(uint64 sql_hash, const char *sql, int options)
 /*
  * Prepares and keeps the query's statement with these cursor options, in
  * place of any plan of the same hash, evicting the least recently used plan
- * if the cache is full.  *prepare_ms gets the time taken.  With a generic
+ * if the cache holds "capacity" plans (fraiseql.plan_cache_size, which the
+ * caller, plancache.c, owns).  *prepare_ms gets the time taken.  With a generic
  * plan the plan is built here too, so that the call's time, which judges
  * the verdict, leaves it out.
  */
 FqLocalPlan *
 fq_localplans_prepare(const FqQuery *query, uint64 sql_hash, int options,
-					  double *prepare_ms)
+					  int capacity, double *prepare_ms)
 {
 	SPIPlanPtr	plan;
 	FqLocalPlan *lp;
@@ -200,7 +201,7 @@ fq_localplans_prepare(const FqQuery *query, uint64 sql_hash, int options,
 		lp = hash_search(local_plans, &sql_hash, HASH_FIND, NULL);
 		if (lp)
 			free_local_plan(lp);
-		if (hash_get_num_entries(local_plans) >= fq_plan_cache_size &&
+		if (hash_get_num_entries(local_plans) >= capacity &&
 			!dlist_is_empty(&local_lru))
 			free_local_plan(dlist_container(FqLocalPlan, lru_node,
 											dlist_tail_node(&local_lru)));

@@ -8,7 +8,7 @@
 #ifndef FQ_ORDER_H
 #define FQ_ORDER_H
 
-#include "query.h"
+#include "sqlbuild.h"
 
 /* Appends " ORDER BY ..." for a non-empty order_by */
 extern void fq_order_append(FqQuery *query, Jsonb *order_by);

@@ -472,7 +472,8 @@ fq_plancache_acquire(FqQuery *query, FqPlanHandle *handle)
 		hit = lp != NULL;
 	if (lp == NULL)
 	{
-		lp = fq_localplans_prepare(query, sql_hash, options, &handle->prepare_ms);
+		lp = fq_localplans_prepare(query, sql_hash, options,
+								   fq_plan_cache_size, &handle->prepare_ms);
 		if (handle->slot >= 0)
 		{
 			FqPlanEntry *e = &shared->entries[handle->slot];

@@ -13,33 +13,8 @@
 
 #include "executor/spi.h"
 
-#include "query.h"
-
-typedef enum FqPlanOutcome
-{
-	FQ_PLAN_OFF,				/* fraiseql.plan_cache_size = 0: one-shot plan */
-	FQ_PLAN_HIT,				/* the shape was cached */
-	FQ_PLAN_MISS				/* first call of this shape (since eviction) */
-} FqPlanOutcome;
-
-typedef struct FqPlanRef FqPlanRef;
-
-/*
- * What one call got from the cache; handed back to fq_plancache_record,
- * which releases the plan (the transaction's end does, if the call fails)
- */
-typedef struct FqPlanHandle
-{
-	SPIPlanPtr	plan;			/* NULL when the cache is off */
-	FqPlanRef  *ref;			/* the hold on it */
-	uint64		transaction;	/* the backend's count when acquired */
-	FqPlanOutcome outcome;
-	int			slot;			/* shared entry, or -1 */
-	uint32		generation;		/* of that slot when acquired */
-	int64		custom_plans_before;	/* to tell which kind of plan ran */
-	double		prepare_ms;		/* preparing (and generic planning) in this call */
-	bool		translation_reused; /* the statement came from the shape memo */
-} FqPlanHandle;
+#include "localplans.h"
+#include "sqlbuild.h"
 
 extern int	fq_plan_cache_size;
 

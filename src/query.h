@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * query.h
- *	  The generated statement: SQL text, bound parameters, and the helpers
- *	  that filter.c and order.c share to write expressions into it.
+ *	  The whole statement of a call: reading the arguments every entry point
+ *	  shares and building the statement from them (query.c); the statement's
+ *	  type and the expression helpers are sqlbuild.h's.
  *
  *-------------------------------------------------------------------------
  */
@@ -12,100 +13,11 @@
 #include "postgres.h"
 
 #include "fmgr.h"
-#include "lib/stringinfo.h"
-#include "nodes/pg_list.h"
-#include "utils/jsonb.h"
-
-#include "source.h"
-
-/*
- * How a parameter's value is made from the call's arguments.  The
- * translator records one per parameter, so that a later call of the same
- * shape computes its values the same way without translating (shape.c).
- */
-typedef enum FqParamConv
-{
-	FQ_PARAM_LIMIT,				/* the limit argument */
-	FQ_PARAM_OFFSET,			/* the offset argument */
-	FQ_PARAM_SCALAR,			/* a JSON scalar as elem_type */
-	FQ_PARAM_LIST,				/* an array of scalars as elem_type[] */
-	FQ_PARAM_CONTAINS,			/* a string as the LIKE pattern %s% */
-	FQ_PARAM_PREFIX,			/* ... as s% */
-	FQ_PARAM_SUFFIX,			/* ... as %s */
-	FQ_PARAM_LIKE,				/* a string as a LIKE pattern, checked */
-	FQ_PARAM_REGEX,				/* a string as a regex, checked to compile */
-	FQ_PARAM_IREGEX,			/* ... as a case-insensitive one */
-	FQ_PARAM_JSONB,				/* any JSON value as jsonb */
-	FQ_PARAM_LENGTH				/* a non-negative integer as integer */
-} FqParamConv;
-
-typedef struct FqParamSource
-{
-	FqParamConv conv;
-	Oid			elem_type;		/* SCALAR, LIST */
-	/* the filter value it comes from: its container and position there */
-	const JsonbContainer *parent;
-	int			position;
-} FqParamSource;
-
-/* Parameter types whose schema-qualified names a statement records */
-#define FQ_MAX_NAMED_TYPES 4
-
-/* What the statement returns */
-typedef enum FqQueryKind
-{
-	FQ_QUERY_ROWS,				/* SELECT data ... ORDER BY ... LIMIT ... */
-	FQ_QUERY_COUNT				/* SELECT count(*) ... WHERE ... */
-} FqQueryKind;
-
-typedef struct FqQuery
-{
-	const FqSource *source;
-	StringInfoData sql;			/* the statement, with $n placeholders */
-	int			nparams;
-	int			maxparams;
-	Oid		   *param_types;
-	Datum	   *param_values;	/* never NULL: a NULL value is a shape */
-	FqParamSource *param_sources;	/* where each value came from */
-	/*
-	 * Parameter types other than the built-in ones, which the SQL names by a
-	 * name that can change: the syscache hash values of each type and its
-	 * schema, so that shape.c can forget the statement when either is
-	 * altered.  -1: more than FQ_MAX_NAMED_TYPES.
-	 */
-	int			nnamed_types;
-	uint32		named_type_hashes[FQ_MAX_NAMED_TYPES];
-	uint32		named_schema_hashes[FQ_MAX_NAMED_TYPES];
-	bool		translation_reused; /* the shape's translation was remembered */
-	FqQueryKind kind;			/* rows (read by a cursor) or count */
-} FqQuery;
-
-/* The call arguments that shape a statement; NULL pointers mean absent */
-typedef struct FqQueryArgs
-{
-	Oid			relid;
-	Jsonb	   *filter;
-	Jsonb	   *order_by;
-	bool		has_limit;
-	int64		limit;
-	bool		has_offset;
-	int64		offset;
-} FqQueryArgs;
+#include "sqlbuild.h"
 
 extern void fq_read_query_args(const NullableDatum *argv, int nargs,
 							   FqQueryArgs *args);
 extern void fq_query_build(FqQuery *query, const FqSource *source,
 						   FqQueryKind kind, const FqQueryArgs *args);
-
-/* helpers for filter.c and order.c */
-extern void fq_query_append_param(FqQuery *query, Oid type, Datum value,
-								  const FqParamSource *source);
-extern const char *fq_type_name(Oid typid);
-extern void fq_check_field_name(const char *name, int len);
-extern char *fq_storage_key(const char *name, int len);
-extern Oid	fq_cast_type(const JsonbValue *value);
-extern void fq_append_data_path(FqQuery *query, List *keys, bool as_text);
-extern void fq_append_data_jsonb(FqQuery *query, List *keys);
-extern char *fq_jsonb_value_text(const JsonbValue *value);
 
 #endif							/* FQ_QUERY_H */

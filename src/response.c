@@ -19,7 +19,7 @@
 #include "utils/builtins.h"
 
 #include "jsonwrite.h"
-#include "query.h"
+#include "sqlbuild.h"
 #include "stream.h"
 
 PG_FUNCTION_INFO_V1(fraiseql_query);

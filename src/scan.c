@@ -46,6 +46,7 @@
 
 #include "fraiseql.h"
 #include "scan.h"
+#include "query.h"
 #include "stream.h"
 
 #define FQ_SCAN_NAME "FraiseQLStream"

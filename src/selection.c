@@ -33,7 +33,7 @@
 
 #include "fraiseql.h"
 #include "jsonwrite.h"
-#include "query.h"
+#include "sqlbuild.h"
 #include "selection.h"
 
 typedef struct SelParser

@@ -64,7 +64,6 @@
 
 #include "fraiseql.h"
 #include "filter.h"
-#include "plancache.h"
 #include "shape.h"
 
 /* Calls whose filter or statement is larger are translated every time */
@@ -504,11 +503,13 @@ reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *que
 /*
  * Looks the call's shape up.  On a hit fills the query and returns true.
  * Otherwise the caller translates and hands the result to
- * fq_shape_remember with the same "call".
+ * fq_shape_remember with the same "call".  "capacity" is the most shapes
+ * the memo holds, fraiseql.plan_cache_size (plancache.c owns it; the caller
+ * passes it down), 0 turning the memo off.
  */
 bool
 fq_shape_lookup(FqShapeCall *call, FqQuery *query, const FqSource *source,
-				FqQueryKind kind, const FqQueryArgs *args)
+				FqQueryKind kind, const FqQueryArgs *args, int capacity)
 {
 	ShapeEntry *entry;
 	ShapeVariant *variant;
@@ -516,7 +517,8 @@ fq_shape_lookup(FqShapeCall *call, FqQuery *query, const FqSource *source,
 
 	call->usable = false;
 	call->invalidations = memo_invalidations;
-	if (fq_plan_cache_size == 0)
+	call->capacity = capacity;
+	if (capacity == 0)
 		return false;
 	/* a filter that is not an object is the translator's error to raise */
 	if (args->filter && !JB_ROOT_IS_OBJECT(args->filter))
@@ -745,7 +747,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 			order_by = MemoryContextAlloc(memo_context, order_len);
 			memcpy(order_by, args->order_by, order_len);
 		}
-		if (hash_get_num_entries(memo) >= fq_plan_cache_size)
+		if (hash_get_num_entries(memo) >= call->capacity)
 			evict_least_recent();
 		entry = hash_search(memo, &call->hash, HASH_ENTER, &found);
 		Assert(!found);

@@ -13,7 +13,7 @@
 
 #include "lib/stringinfo.h"
 
-#include "query.h"
+#include "sqlbuild.h"
 
 struct FqShapeNode;
 
@@ -22,6 +22,7 @@ typedef struct FqShapeCall
 {
 	bool		usable;			/* the call's shape can be remembered */
 	uint64		invalidations;	/* the memo's count when the call began */
+	int			capacity;		/* shapes the memo may hold (plan_cache_size) */
 	uint64		hash;			/* of everything the translation depends on */
 	StringInfoData signature;	/* the filter's structure, values left out */
 	int			nnodes;
@@ -34,7 +35,7 @@ typedef struct FqShapeCall
 
 extern bool fq_shape_lookup(FqShapeCall *call, FqQuery *query,
 							const FqSource *source, FqQueryKind kind,
-							const FqQueryArgs *args);
+							const FqQueryArgs *args, int capacity);
 extern void fq_shape_remember(FqShapeCall *call, const FqQuery *query);
 extern void fq_shape_reset(void);
 extern void fq_shape_init(void);

@@ -38,6 +38,7 @@
 
 #include "fraiseql.h"
 #include "ownplan.h"
+#include "query.h"
 #include "stream.h"
 
 PG_FUNCTION_INFO_V1(fraiseql_stream);

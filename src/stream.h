@@ -19,7 +19,7 @@
 #include "plancache.h"
 #include "project.h"
 #include "portability/instr_time.h"
-#include "query.h"
+#include "sqlbuild.h"
 
 /* Positions of fraiseql.stream()'s arguments */
 #define FQ_ARG_SOURCE		0
