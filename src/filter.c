@@ -36,10 +36,10 @@
 #include "regex/regex.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
-#include "fraiseql.h"
 #include "filter.h"
 
 typedef enum FilterOp
@@ -159,6 +159,21 @@ is_container(const JsonbValue *value, bool object)
 	return value->type == jbvBinary &&
 		(object ? JsonContainerIsObject(value->val.binary.data)
 		 : JsonContainerIsArray(value->val.binary.data));
+}
+
+int			fq_max_filter_depth = 32;
+
+/* Defines fraiseql.max_filter_depth (SPEC section 9), which check_depth applies */
+void
+fq_filter_init(void)
+{
+	DefineCustomIntVariable("fraiseql.max_filter_depth",
+							"Maximum nesting depth of a filter (WHERE input).",
+							NULL,
+							&fq_max_filter_depth,
+							32, 1, 1000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
 }
 
 static void

@@ -11,6 +11,11 @@
 
 #include "sqlbuild.h"
 
+/* fraiseql.max_filter_depth (GUC, SPEC section 9) */
+extern int	fq_max_filter_depth;
+
+extern void fq_filter_init(void);
+
 /* Appends " WHERE <predicate>" for a non-empty filter object */
 extern void fq_filter_append(FqQuery *query, Jsonb *filter);
 extern bool fq_filter_param_value(const FqParamSource *source,

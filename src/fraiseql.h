@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * fraiseql.h
- *	  Settings shared by every part of the extension: the GUC variables that
- *	  fraiseql.c defines and the rest reads; and fq_prefetch_next_row, which
- *	  every per-row reader of a document calls.
+ *	  What every per-row reader of a document shares: fq_prefetch_next_row.
+ *	  (The GUCs live with the modules that own them, each defined in its
+ *	  module's fq_<module>_init.)
  *
  *-------------------------------------------------------------------------
  */
@@ -13,15 +13,6 @@
 #include "postgres.h"
 
 #include "storage/bufmgr.h"
-
-/* GUCs (SPEC section 9); defined in fraiseql.c */
-extern int	fq_chunk_size;
-extern bool fq_snake_case_keys;
-extern int	fq_max_filter_depth;
-extern bool fq_enable_simd;
-
-#define FQ_CHUNK_SIZE_MIN 1
-#define FQ_CHUNK_SIZE_MAX 1000000
 
 /*
  * Asks the CPU for the row a sequential scan will hand over next, while this

@@ -29,8 +29,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "fraiseql.h"
 #include "jsonwrite.h"
+#include "parse.h"
 
 /*
  * Appending without a function call per piece: reserve() makes room (the

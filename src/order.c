@@ -19,7 +19,6 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "fraiseql.h"
 #include "order.h"
 
 static void

@@ -32,6 +32,7 @@
 #include "miscadmin.h"
 #include "storage/ipc.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -45,6 +46,21 @@ PG_FUNCTION_INFO_V1(fraiseql_parse);
 PG_FUNCTION_INFO_V1(fraiseql_simd_implementation);
 
 static FqSimdParser *backend_parser = NULL;
+
+bool		fq_enable_simd = true;
+
+/* Defines fraiseql.enable_simd (SPEC sections 6 and 9) */
+void
+fq_parse_init(void)
+{
+	DefineCustomBoolVariable("fraiseql.enable_simd",
+							 "Uses simdjson for JSON text; off routes every path through PostgreSQL's own parser.",
+							 NULL,
+							 &fq_enable_simd,
+							 true,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+}
 
 static void
 free_backend_parser(int code, Datum arg)

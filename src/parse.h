@@ -14,6 +14,14 @@
 #include "json_simd.h"
 #include "utils/jsonb.h"
 
+/*
+ * fraiseql.enable_simd (GUC, SPEC section 9): off routes every simdjson
+ * path (parse, is_json, json sources, the writer) through PostgreSQL's own
+ * parser
+ */
+extern bool fq_enable_simd;
+
+extern void fq_parse_init(void);
 extern FqSimdParser *fq_simd_backend_parser(void);
 extern void fq_simd_out_of_memory(size_t len) pg_attribute_noreturn();
 extern Datum fq_json_text_to_jsonb(const char *buf, size_t len);

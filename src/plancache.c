@@ -82,7 +82,6 @@
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
-#include "fraiseql.h"
 #include "localplans.h"
 #include "ownplan.h"
 #include "plancache.h"

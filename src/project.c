@@ -29,7 +29,6 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-#include "fraiseql.h"
 #include "json_simd.h"
 #include "jsonwrite.h"
 #include "mb/pg_wchar.h"

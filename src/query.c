@@ -35,7 +35,6 @@
 #include "utils/numeric.h"
 #include "utils/syscache.h"
 
-#include "fraiseql.h"
 #include "filter.h"
 #include "order.h"
 #include "ownplan.h"

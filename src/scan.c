@@ -44,7 +44,6 @@
 #include "utils/memutils.h"
 #include "utils/portal.h"
 
-#include "fraiseql.h"
 #include "scan.h"
 #include "query.h"
 #include "stream.h"

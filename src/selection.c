@@ -31,7 +31,6 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#include "fraiseql.h"
 #include "jsonwrite.h"
 #include "sqlbuild.h"
 #include "selection.h"

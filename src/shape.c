@@ -62,7 +62,6 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
-#include "fraiseql.h"
 #include "filter.h"
 #include "shape.h"
 

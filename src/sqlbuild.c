@@ -22,11 +22,11 @@
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 #include "utils/syscache.h"
 
-#include "fraiseql.h"
 #include "sqlbuild.h"
 
 /* The casts a filter or ordering may name with "type" (SPEC section 3) */
@@ -49,6 +49,24 @@ static const struct
 
 static const char *type_name(Oid typid, Oid *nsp);
 static void note_named_type(FqQuery *query, Oid typid, Oid nsp);
+
+bool		fq_snake_case_keys = true;
+
+/*
+ * Defines fraiseql.snake_case_keys (SPEC section 9), which fq_storage_key
+ * applies.
+ */
+void
+fq_sqlbuild_init(void)
+{
+	DefineCustomBoolVariable("fraiseql.snake_case_keys",
+							 "Maps camelCase GraphQL field names to snake_case storage keys.",
+							 NULL,
+							 &fq_snake_case_keys,
+							 true,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+}
 
 #define CAST_TYPE_HINT "Valid types are text, numeric, bigint, integer, boolean, date, timestamptz, timestamp and uuid."
 

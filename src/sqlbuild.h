@@ -92,6 +92,11 @@ typedef struct FqQueryArgs
 	int64		offset;
 } FqQueryArgs;
 
+/* fraiseql.snake_case_keys (GUC, SPEC section 9): how fq_storage_key maps */
+extern bool fq_snake_case_keys;
+
+extern void fq_sqlbuild_init(void);
+
 /* writing expressions into a statement */
 extern void fq_query_append_param(FqQuery *query, Oid type, Datum value,
 								  const FqParamSource *source);

@@ -34,6 +34,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/guc.h"
 #include "utils/resowner.h"
 
 #include "fraiseql.h"
@@ -45,6 +46,21 @@ PG_FUNCTION_INFO_V1(fraiseql_stream);
 
 /* Rows the first chunk of a stream asks for (see fetch_chunk) */
 #define FQ_FIRST_CHUNK_ROWS 64
+
+int			fq_chunk_size = 1000;
+
+/* Defines fraiseql.chunk_size (SPEC section 9) */
+void
+fq_stream_init(void)
+{
+	DefineCustomIntVariable("fraiseql.chunk_size",
+							"Rows fetched from the generated query per chunk.",
+							"Memory held by a stream is bounded by one chunk.",
+							&fq_chunk_size,
+							1000, FQ_CHUNK_SIZE_MIN, FQ_CHUNK_SIZE_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+}
 
 int
 fq_chunk_size_arg(bool isnull, int32 value)

@@ -63,6 +63,13 @@ extern void fq_cursor_open(FqCursor *cursor, FqQuery *query,
 						   MemoryContext parent);
 extern bool fq_cursor_next(FqCursor *cursor, Datum *value, bool *isnull);
 extern void fq_cursor_close(FqCursor *cursor);
+/* fraiseql.chunk_size (GUC, SPEC section 9) and the range it and the argument take */
+extern int	fq_chunk_size;
+
+#define FQ_CHUNK_SIZE_MIN 1
+#define FQ_CHUNK_SIZE_MAX 1000000
+
+extern void fq_stream_init(void);
 extern int	fq_chunk_size_arg(bool isnull, int32 value);
 extern FqCursor *fq_stream_begin(const NullableDatum *argv, MemoryContext context);
 
