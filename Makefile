@@ -14,6 +14,7 @@ OBJS = \
 	src/fraiseql.o \
 	src/source.o \
 	src/filter.o \
+	src/operators.o \
 	src/order.o \
 	src/sqlbuild.o \
 	src/query.o \

@@ -18,7 +18,5 @@ extern void fq_filter_init(void);
 
 /* Appends " WHERE <predicate>" for a non-empty filter object */
 extern void fq_filter_append(FqQuery *query, Jsonb *filter);
-extern bool fq_filter_param_value(const FqParamSource *source,
-								  const JsonbValue *value, Datum *result);
 
 #endif							/* FQ_FILTER_H */

@@ -63,6 +63,7 @@
 #include "utils/syscache.h"
 
 #include "filter.h"
+#include "operators.h"
 #include "shape.h"
 
 /* Calls whose filter or statement is larger are translated every time */

@@ -36,7 +36,8 @@ typedef enum FqParamConv
 	FQ_PARAM_REGEX,				/* a string as a regex, checked to compile */
 	FQ_PARAM_IREGEX,			/* ... as a case-insensitive one */
 	FQ_PARAM_JSONB,				/* any JSON value as jsonb */
-	FQ_PARAM_LENGTH				/* a non-negative integer as integer */
+	FQ_PARAM_LENGTH,			/* a non-negative integer as integer */
+	FQ_PARAM_NONE				/* (an operator that binds no parameter) */
 } FqParamConv;
 
 typedef struct FqParamSource
