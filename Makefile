@@ -15,6 +15,7 @@ OBJS = \
 	src/source.o \
 	src/filter.o \
 	src/operators.o \
+	src/optypes.o \
 	src/order.o \
 	src/sqlbuild.o \
 	src/query.o \

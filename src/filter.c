@@ -5,8 +5,10 @@
  *
  * A filter is an object of field: {operator: value} entries, ANDed.  Logical
  * keys _and/_or/_not (AND/OR/NOT) combine sub-filters; a field whose value
- * holds no operator key is a nested object path.  A top-level field naming
- * a native column of the source filters that column, typed by the column.
+ * holds no operator key is a nested object path, and _some/_every/_none
+ * there (reserved like _and) test the elements of the array at that path
+ * with a sub-filter.  A top-level field naming a native column of the
+ * source filters that column, typed by the column.
  *
  * This file is the walk: logical keys, nesting, which field is a native
  * column and which a data key path, the depth limit
@@ -19,7 +21,7 @@
  * isnull's true/false -- so equal shapes give equal SQL and share a plan.
  *
  * Each parameter records the filter value it comes from and how it was
- * converted (FqParamSource), and fq_filter_param_value (operators.c) is the
+ * converted (FqParamSource), and fq_filter_param_value (optypes.c) is the
  * one place that converts.  shape.c relies on two rules to reuse a translation for a
  * later call: a parameter's value depends only on its own filter value, and
  * the SQL text depends on that value only through its kind (for an array of
@@ -120,6 +122,7 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 	JsonbIteratorToken tok;
 	int			count = 0;
 	int			position = -1;
+	bool		fulltext = false;
 
 	found = getKeyJsonValueFromContainer(object, "type", 4, &typeval);
 	if (found)
@@ -135,10 +138,11 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 		tok = JsonbIteratorNext(&it, &v, true);
 		Assert(tok == WJB_VALUE);
 		position++;
-		if (key_is(&k, "type"))
+		if (key_is(&k, "type") || key_is(&k, "config"))
 			continue;
 		cx->value_parent = object;
 		cx->value_position = position;
+		cx->operator_object = object;
 
 		op = fq_operator_find(k.val.string.val, k.val.string.len);
 		if (op == NULL)
@@ -151,7 +155,15 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 		if (count++ > 0)
 			appendStringInfoString(cx->sql, " AND ");
 		fq_operator_append(cx, t, op, &v, cast);
+		fulltext |= op->family == FQ_OPF_FULLTEXT;
 	}
+	cx->operator_object = NULL;
+
+	if (!fulltext && getKeyJsonValueFromContainer(object, "config", 6, &typeval))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"config\" of field \"%s\" needs a full-text operator", t->field),
+				 errhint("\"config\" names the text search configuration of matches, plain_query, phrase_query and websearch_query.")));
 
 	if (count == 0)
 		ereport(ERROR,
@@ -208,6 +220,80 @@ translate_logical_list(FqFilterContext *cx, const JsonbValue *value, bool is_and
 }
 
 /*
+ * _some / _every / _none over the array at "prefix" (below cx->base): the
+ * sub-filter is translated against each element, which becomes the base
+ * of its key paths (q<n>.e, n counting the statement's quantifiers, so the
+ * text still depends on the shape alone).  A sub-filter that is an
+ * operator object tests the element itself ({"tags": {"_some": {"eq":
+ * "a"}}}).
+ *
+ * _some: some element matches; _every: no element fails to match (the
+ * sub-filter false or NULL); _none: no element matches.  A value that is
+ * not an array (a missing key, JSON null, a scalar, an object) satisfies
+ * none of the three; an empty array satisfies _every and _none.  On a json
+ * source the array is read as jsonb (fraiseql.json_get, simdjson), and the
+ * sub-filter uses jsonb's operators on its elements.
+ */
+static void
+translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *name,
+					 List *prefix, int depth)
+{
+	const char *outer = cx->base;
+	bool		some = strcmp(name, "_some") == 0;
+	bool		every = strcmp(name, "_every") == 0;
+	JsonbContainer *sub;
+	int			n;
+
+	if (!fq_is_container(value, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s expects a filter object", name)));
+	if (prefix == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be inside a field", name),
+				 errhint("Write {\"items\": {\"%s\": {...}}} to test the elements of the array at \"items\".",
+						 name)));
+	check_depth(depth + 1);
+	sub = value->val.binary.data;
+	n = ++cx->nquantifiers;
+
+	if (!some)
+	{
+		appendStringInfoString(cx->sql, "(jsonb_typeof(");
+		fq_append_value_path(cx->query, outer, prefix, false);
+		appendStringInfoString(cx->sql, ") = 'array' AND NOT EXISTS (");
+	}
+	else
+		appendStringInfoString(cx->sql, "EXISTS (");
+	appendStringInfoString(cx->sql, "SELECT FROM jsonb_array_elements(CASE jsonb_typeof(");
+	fq_append_value_path(cx->query, outer, prefix, false);
+	appendStringInfoString(cx->sql, ") WHEN 'array' THEN ");
+	fq_append_value_path(cx->query, outer, prefix, false);
+	appendStringInfo(cx->sql, " END) AS q%d(e) WHERE ", n);
+	if (every)
+		appendStringInfoChar(cx->sql, '(');
+
+	cx->base = psprintf("q%d.e", n);
+	if (JsonContainerSize(sub) > 0 && is_operator_object(sub))
+	{
+		FqFilterTarget t = {0};
+
+		t.field = psprintf("%s.%s", (char *) llast(prefix), name);
+		translate_operators(cx, &t, sub);
+	}
+	else
+		translate_object(cx, sub, NIL, depth + 1);
+	cx->base = outer;
+
+	if (every)
+		appendStringInfoString(cx->sql, ") IS NOT TRUE");
+	appendStringInfoChar(cx->sql, ')');
+	if (!some)
+		appendStringInfoChar(cx->sql, ')');
+}
+
+/*
  * A filter object: its entries ANDed.  "prefix" is the key path of the
  * enclosing nested fields (NIL at the top).  An empty object is true.
  * Entries need no parentheses: each is a comparison, IS [NOT] NULL,
@@ -239,6 +325,12 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 			translate_logical_list(cx, &v, true, prefix, depth);
 		else if (key_is(&k, "_or") || key_is(&k, "OR"))
 			translate_logical_list(cx, &v, false, prefix, depth);
+		else if (key_is(&k, "_some") || key_is(&k, "_every") || key_is(&k, "_none"))
+		{
+			char	   *name = pnstrdup(k.val.string.val, k.val.string.len);
+
+			translate_quantifier(cx, &v, name, prefix, depth);
+		}
 		else if (key_is(&k, "_not") || key_is(&k, "NOT"))
 		{
 			if (!fq_is_container(&v, true))
@@ -265,8 +357,8 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 						 errhint("\"%s\" is not an operator, so it was read as a nested field. %s",
 								 field, fq_operator_hint())));
 
-			/* a top-level field may name a native column */
-			if (prefix == NIL)
+			/* a top-level field may name a native column (not in an element) */
+			if (prefix == NIL && cx->base == NULL)
 			{
 				char	   *key = fq_storage_key(k.val.string.val, k.val.string.len);
 
@@ -314,6 +406,7 @@ fq_filter_append(FqQuery *query, Jsonb *filter)
 	if (JB_ROOT_COUNT(filter) == 0)
 		return;
 
+	memset(&cx, 0, sizeof(cx));
 	cx.query = query;
 	cx.sql = &query->sql;
 	appendStringInfoString(cx.sql, " WHERE ");

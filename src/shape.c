@@ -92,6 +92,8 @@ typedef struct ShapeParam
 	Oid			elem_type;
 	Oid			type;			/* the parameter's type */
 	int			node;			/* the filter value, or -1 for limit/offset */
+	const char *op_name;		/* FqParamSource's: a static string */
+	const char *field;			/* FqParamSource's, in the variant */
 } ShapeParam;
 
 /* A scalar of the filter that the translation was made with */
@@ -491,6 +493,8 @@ reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *que
 			source.elem_type = p->elem_type;
 			source.parent = NULL;
 			source.position = 0;
+			source.op_name = p->op_name;
+			source.field = p->field;
 			if (!fq_filter_param_value(&source, &call->nodes[p->node].value,
 									   &query->param_values[i]))
 				return false;
@@ -638,6 +642,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	bool	   *in_param;
 	int			nliterals = 0;
 	Size		bytes_len = 0;
+	Size		fields_len = 0;
 	Size		size;
 	ShapeVariant *variant;
 	ShapeEntry *entry;
@@ -664,8 +669,14 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		params[i].elem_type = src->elem_type;
 		params[i].type = query->param_types[i];
 		params[i].node = -1;
+		params[i].op_name = NULL;
+		params[i].field = NULL;
 		if (src->conv == FQ_PARAM_LIMIT || src->conv == FQ_PARAM_OFFSET)
 			continue;
+		params[i].op_name = src->op_name;
+		params[i].field = src->field;
+		if (src->field)
+			fields_len += strlen(src->field) + 1;
 		params[i].node = node_of(call, src);
 		Assert(params[i].node >= 0);
 		if (params[i].node < 0)
@@ -691,7 +702,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	size = MAXALIGN(sizeof(ShapeVariant)) +
 		MAXALIGN(sizeof(ShapeParam) * query->nparams) +
 		MAXALIGN(sizeof(ShapeLiteral) * nliterals) +
-		query->sql.len + 1 + bytes_len;
+		query->sql.len + 1 + bytes_len + fields_len;
 	variant = MemoryContextAlloc(memo_context, size);
 	p = (char *) variant + MAXALIGN(sizeof(ShapeVariant));
 	variant->params = (ShapeParam *) p;
@@ -719,6 +730,21 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 			lit->offset = bytes_len;
 			memcpy(variant->literal_bytes + bytes_len, bytes, lit->len);
 			bytes_len += lit->len;
+		}
+	}
+	/* the field names, after the literal bytes */
+	p = variant->literal_bytes + bytes_len;
+	for (i = 0; i < variant->nparams; i++)
+	{
+		ShapeParam *param = &variant->params[i];
+
+		if (param->field)
+		{
+			int			len = strlen(param->field) + 1;
+
+			memcpy(p, param->field, len);
+			param->field = p;
+			p += len;
 		}
 	}
 
