@@ -48,6 +48,8 @@
 
 static void translate_object(FqFilterContext *cx, JsonbContainer *object,
 							 List *prefix, int depth);
+static void translate_quantifier(FqFilterContext *cx, const JsonbValue *value,
+								 const char *name, List *prefix, int depth);
 
 
 static bool
@@ -111,7 +113,8 @@ is_operator_object(JsonbContainer *object)
  * Several operators are ANDed.
  */
 static void
-translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer *object)
+translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer *object,
+					int depth)
 {
 	JsonbValue	typeval;
 	JsonbValue *found;
@@ -143,6 +146,17 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 		cx->value_parent = object;
 		cx->value_position = position;
 		cx->operator_object = object;
+
+		/* a quantifier beside operators: {"lines": {"len_gt": 1, "_some": {..}}} */
+		if ((key_is(&k, "_some") || key_is(&k, "_every") || key_is(&k, "_none")) &&
+			t->column == NULL && t->keys != NIL)
+		{
+			if (count++ > 0)
+				appendStringInfoString(cx->sql, " AND ");
+			translate_quantifier(cx, &v, pnstrdup(k.val.string.val, k.val.string.len),
+								 t->keys, depth);
+			continue;
+		}
 
 		op = fq_operator_find(k.val.string.val, k.val.string.len);
 		if (op == NULL)
@@ -280,7 +294,7 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 		FqFilterTarget t = {0};
 
 		t.field = psprintf("%s.%s", (char *) llast(prefix), name);
-		translate_operators(cx, &t, sub);
+		translate_operators(cx, &t, sub, depth + 1);
 	}
 	else
 		translate_object(cx, sub, NIL, depth + 1);
@@ -372,7 +386,7 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 				if (!t.column)
 					t.keys = lappend(list_copy(prefix),
 									 fq_storage_key(k.val.string.val, k.val.string.len));
-				translate_operators(cx, &t, v.val.binary.data);
+				translate_operators(cx, &t, v.val.binary.data, depth + 1);
 			}
 			else
 			{
