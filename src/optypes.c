@@ -307,7 +307,7 @@ convert_param(const FqParamSource *source, const JsonbValue *value,
 /*
  * The value of a parameter, converted as convert_param does; the error of
  * a conversion (a type's input function, a tsquery's or jsonpath's parser)
- * names the operator and field in its detail, unless it has one.
+ * names the operator and field in its detail (after the detail it had).
  */
 bool
 fq_filter_param_value(const FqParamSource *source, const JsonbValue *value,
@@ -331,14 +331,16 @@ fq_filter_param_value(const FqParamSource *source, const JsonbValue *value,
 		edata = CopyErrorData();
 		class = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
 		/* cancels, resource and internal errors pass unchanged */
-		if (edata->detail != NULL || edata->elevel != ERROR ||
+		if (edata->elevel != ERROR ||
 			class == ERRCODE_TO_CATEGORY(ERRCODE_QUERY_CANCELED) ||
 			class == ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES) ||
 			class == ERRCODE_TO_CATEGORY(ERRCODE_PROGRAM_LIMIT_EXCEEDED) ||
 			class == ERRCODE_TO_CATEGORY(ERRCODE_INTERNAL_ERROR))
 			PG_RE_THROW();
 		FlushErrorState();
-		edata->detail = psprintf("The operand of operator \"%s\" on field \"%s\" does not convert.",
+		edata->detail = psprintf("%s%sThe operand of operator \"%s\" on field \"%s\" does not convert.",
+								 edata->detail ? edata->detail : "",
+								 edata->detail ? " " : "",
 								 source->op_name, source->field);
 		ReThrowError(edata);
 	}
