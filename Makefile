@@ -34,7 +34,7 @@ OBJS = \
 	src/jsonsource.o \
 	src/json_simd.o
 
-REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs
+REGRESS      = is_json parse to_sql operators errors stream scan plancache shape projection callargs
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 
 PG_CONFIG ?= pg_config

@@ -272,7 +272,7 @@ write_comparison(FqFilterContext *cx, const FqFilterTarget *t,
 		type = t->column ? t->column->typid : scalar_type(value);
 
 	fq_append_typed_target(cx, t, type, OidIsValid(cast));
-	appendStringInfo(cx->sql, " %s ", op->sql);
+	fq_append_operator(cx, cast, op->sql);
 	append_value_param(cx, t, op, value, op->conv, type, type);
 }
 
@@ -325,7 +325,8 @@ write_list(FqFilterContext *cx, const FqFilterTarget *t,
 	if (negated)
 		appendStringInfoString(cx->sql, "NOT (");
 	fq_append_typed_target(cx, t, type, OidIsValid(cast));
-	appendStringInfoString(cx->sql, " = ANY(");
+	fq_append_operator(cx, cast, "=");
+	appendStringInfoString(cx->sql, "ANY(");
 	append_value_param(cx, t, op, value, op->conv, type, arraytype);
 	appendStringInfoChar(cx->sql, ')');
 	if (negated)

@@ -23,7 +23,9 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "regex/regex.h"
 #include "tsearch/ts_cache.h"
@@ -346,6 +348,33 @@ fq_filter_param_value(const FqParamSource *source, const JsonbValue *value,
 	}
 	PG_END_TRY();
 	return ok;
+}
+
+/*
+ * Appends " op " between a target and an operand of the type a "type"
+ * entry named: qualified with the type's schema, " OPERATOR(ext.=) ", when
+ * the type is not built in (ltree), whose operators need not be on the
+ * search_path.  InvalidOid: no "type", the operator as it is.
+ */
+void
+fq_append_operator(FqFilterContext *cx, Oid cast, const char *op)
+{
+	HeapTuple	tup;
+	Oid			nsp = PG_CATALOG_NAMESPACE;
+
+	if (OidIsValid(cast))
+	{
+		tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(cast));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for type %u", cast);
+		nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+		ReleaseSysCache(tup);
+	}
+	if (nsp == PG_CATALOG_NAMESPACE)
+		appendStringInfo(cx->sql, " %s ", op);
+	else
+		appendStringInfo(cx->sql, " OPERATOR(%s.%s) ",
+						 quote_identifier(get_namespace_name(nsp)), op);
 }
 
 /*

@@ -62,6 +62,7 @@ extern void fq_append_typed_target(FqFilterContext *cx, const FqFilterTarget *t,
 								   Oid type, bool explicit_cast);
 extern void fq_append_cast_target(FqFilterContext *cx, const FqFilterTarget *t,
 								  Oid type);
+extern void fq_append_operator(FqFilterContext *cx, Oid cast, const char *op);
 
 /*
  * An operand as its parameter, converted as "source" says: the one place
