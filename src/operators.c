@@ -26,10 +26,8 @@
  */
 #include "postgres.h"
 
-#include "catalog/pg_collation.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "regex/regex.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -496,8 +494,13 @@ write_fulltext(FqFilterContext *cx, const FqFilterTarget *t,
 					 errmsg("\"config\" of field \"%s\" must be a string naming a text search configuration",
 							t->field)));
 		config_name = pnstrdup(found->val.string.val, found->val.string.len);
-		config = DatumGetObjectId(DirectFunctionCall1(regconfigin,
-													  CStringGetDatum(config_name)));
+		config = get_ts_config_oid(stringToQualifiedNameList(config_name), true);
+		if (!OidIsValid(config))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("text search configuration \"%s\" does not exist", config_name),
+					 errdetail("The \"config\" of operator \"%s\" on field \"%s\" names it.",
+							   op->name, t->field)));
 	}
 	appendStringInfoString(cx->sql, "to_tsvector(");
 	if (config_name)
