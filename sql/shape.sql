@@ -37,6 +37,7 @@ BEGIN
 END $$;
 
 -- pairs of one shape with other values, every kind of parameter
+SET default_text_search_config = 'pg_catalog.english';
 CREATE TABLE pairs (k serial, a jsonb, b jsonb);
 INSERT INTO pairs (a, b) VALUES
   ('{"id": {"eq": 1}}', '{"id": {"eq": 7}}'),
@@ -90,7 +91,7 @@ SELECT warm('{"path": {"depth_gt": 1, "matches_ltxtquery": "a"}}', '{"path": {"d
 SELECT warm('{"name": {"matches": "users"}}', '{"name": {"matches": "users"}}');
 SET default_text_search_config = 'pg_catalog.simple';
 SELECT (fraiseql.to_sql('tv_shape', '{"name": {"matches": "users"}}')).params;
-RESET default_text_search_config;
+SET default_text_search_config = 'pg_catalog.english';
 -- limit and offset
 SELECT warm('{"n": {"eq": 1}}', '{"n": {"eq": 2}}', '[{"field": "id"}]', 3, 1)
      = fresh('{"n": {"eq": 2}}', '[{"field": "id"}]', 3, 1) AS same_paged;
@@ -224,3 +225,4 @@ DROP FUNCTION warm, fresh, warm_rows, translation;
 DROP TABLE pairs, tv_shape;
 DROP TYPE shape_mood;
 DROP EXTENSION ltree;
+RESET default_text_search_config;

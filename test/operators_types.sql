@@ -177,7 +177,8 @@ SELECT is(err('{"body": {"matches": "fox &"}}'), '42601 The operand of operator 
           'again, on the remembered shape');
 SELECT is(err('{"body": {"matches": "(fox"}}'), '42601 The operand of operator "matches" on field "body" does not convert.',
           'an unbalanced tsquery: 42601');
-SELECT is(err('{"body": {"matches": "fox", "config": "no_such_config"}}'), '42704 ', 'an unknown config: 42704');
+SELECT is(err('{"body": {"matches": "fox", "config": "no_such_config"}}'),
+          '42704 The "config" of operator "matches" on field "body" names it.', 'an unknown config: 42704');
 SELECT is(err('{"body": {"matches": "fox", "config": 1}}'), '22023 ', 'a config that is no string: 22023');
 SELECT is(err('{"body": {"eq": "fox", "config": "simple"}}'), '22023 ', 'a config without a full-text operator: 22023');
 SELECT is(err('{"body": {"matches": 1}}'), '22023 ', 'a full-text query that is no string: 22023');
