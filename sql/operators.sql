@@ -17,6 +17,7 @@ SELECT * FROM show_ops('{"s": {"nlike": "a%", "nilike": "b_"}}');
 SELECT * FROM show_ops('{"s": {"nregex": "^a", "niregex": "^b", "notMatches": "c"}}');
 SELECT * FROM show_ops('{"s": {"is_not_null": true}, "t": {"isNotNull": false}}');
 SELECT * FROM show_ops('{"tags": {"len_neq": 2}}');
+SELECT * FROM show_ops('{"tags": {"array_length_gte": 2, "contained_by": ["a"]}}');
 SELECT * FROM show_ops('{"path": {"nlike": "a%"}}');
 -- jsonb keys and paths
 SELECT * FROM show_ops('{"doc": {"has_any_keys": ["a", "b"], "has_all_keys": ["c"]}}');
@@ -68,6 +69,7 @@ SELECT * FROM show_ops('{"path": {"depth_eq": 1, "depth_neq": 2, "depth_gt": 0, 
 SELECT * FROM show_ops('{"path": {"eq": "a.b", "type": "ltree"}}');
 SELECT * FROM show_ops('{"path": {"in": ["a.b", "c"], "gt": "a", "type": "ltree"}}');
 SELECT * FROM show_ops('{"path": {"descendantOf": "a"}}', 'tv_ops_json');
+SELECT * FROM show_ops('{"path": {"nlevel_eq": 1, "nlevelGte": 2}}');
 -- and run: ext is not on the search_path
 INSERT INTO tv_ops (id, path, data) VALUES (1, 'a.b', '{"p": "a.b.c"}'), (2, 'a', '{"p": "a"}'), (3, NULL, '{}');
 SELECT fraiseql.count('tv_ops', '{"path": {"descendant_of": "a", "depth_gt": 1}, "p": {"in": ["a.b.c", "x"], "type": "ltree"}}');

@@ -83,6 +83,11 @@ static const FqOperator operators[] =
 	{"imatches", "iregex", FQ_OPF_STRING, "~*", FQ_PARAM_IREGEX},
 	{"arraycontainedin", "array_contained_by", FQ_OPF_JSONB, "<@", FQ_PARAM_JSONB},
 	{"containedin", "array_contained_by", FQ_OPF_JSONB, "<@", FQ_PARAM_JSONB},
+	{"containedby", "array_contained_by", FQ_OPF_JSONB, "<@", FQ_PARAM_JSONB},
+	{"arraylengtheq", "len_eq", FQ_OPF_LENGTH, "=", FQ_PARAM_LENGTH},
+	{"arraylengthgt", "len_gt", FQ_OPF_LENGTH, ">", FQ_PARAM_LENGTH},
+	{"arraylengthgte", "len_gte", FQ_OPF_LENGTH, ">=", FQ_PARAM_LENGTH},
+	{"arraylengthlt", "len_lt", FQ_OPF_LENGTH, "<", FQ_PARAM_LENGTH},
 	/* negations */
 	{"nlike", "nlike", FQ_OPF_STRING, "NOT LIKE", FQ_PARAM_LIKE},
 	{"nilike", "nilike", FQ_OPF_STRING, "NOT ILIKE", FQ_PARAM_LIKE},
@@ -140,6 +145,12 @@ static const FqOperator operators[] =
 	{"depthgte", "depth_gte", FQ_OPF_LTREE_DEPTH, ">=", FQ_PARAM_LENGTH},
 	{"depthlt", "depth_lt", FQ_OPF_LTREE_DEPTH, "<", FQ_PARAM_LENGTH},
 	{"depthlte", "depth_lte", FQ_OPF_LTREE_DEPTH, "<=", FQ_PARAM_LENGTH},
+	{"nleveleq", "depth_eq", FQ_OPF_LTREE_DEPTH, "=", FQ_PARAM_LENGTH},
+	{"nlevelneq", "depth_neq", FQ_OPF_LTREE_DEPTH, "<>", FQ_PARAM_LENGTH},
+	{"nlevelgt", "depth_gt", FQ_OPF_LTREE_DEPTH, ">", FQ_PARAM_LENGTH},
+	{"nlevelgte", "depth_gte", FQ_OPF_LTREE_DEPTH, ">=", FQ_PARAM_LENGTH},
+	{"nlevellt", "depth_lt", FQ_OPF_LTREE_DEPTH, "<", FQ_PARAM_LENGTH},
+	{"nlevellte", "depth_lte", FQ_OPF_LTREE_DEPTH, "<=", FQ_PARAM_LENGTH},
 };
 
 const FqOperator *
