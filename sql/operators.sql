@@ -30,6 +30,16 @@ SELECT * FROM show_ops('{"body": {"plain_query": "fox dog", "config": "simple"}}
 SELECT * FROM show_ops('{"body": {"phrase_query": "brown fox", "config": "pg_catalog.english"}}');
 SELECT * FROM show_ops('{"body": {"websearch_query": "fox -dog"}}', 'tv_ops_json');
 SELECT * FROM show_ops('{"path": {"matches": "apples"}}');
+-- a configuration of a schema of its own is named in it
+CREATE SCHEMA fts;
+CREATE TEXT SEARCH CONFIGURATION fts."My Config" (COPY = pg_catalog.simple);
+SET search_path = public, fts;
+SELECT * FROM show_ops('{"body": {"matches": "Foxes", "config": "\"My Config\""}}');
+RESET search_path;
+SELECT * FROM show_ops('{"body": {"matches": "Foxes", "config": "fts.\"My Config\""}}');
+SELECT * FROM show_ops('{"body": {"matches": "Foxes", "config": "\"My Config\""}}');
+DROP TEXT SEARCH CONFIGURATION fts."My Config";
+DROP SCHEMA fts;
 -- network
 SELECT * FROM show_ops('{"ip": {"is_ipv4": true, "is_ipv6": false}}');
 SELECT * FROM show_ops('{"ip": {"is_private": true}}');

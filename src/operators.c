@@ -480,9 +480,13 @@ write_jsonpath(FqFilterContext *cx, const FqFilterTarget *t,
  * matches plain_query phrase_query websearch_query: to_tsvector of the
  * text @@ the query, made at translation (so that its syntax is checked
  * there) with the configuration the operator object's "config" names, or
- * the session's.  The configuration is a literal of the shape, written
- * into the SQL as "to_tsvector('english'::regconfig, ...)", the form an
- * expression index over to_tsvector must have.
+ * the session's.  The configuration is a literal of the shape, resolved
+ * here and written into the SQL by its schema-qualified name,
+ * "to_tsvector('pg_catalog.english'::regconfig, ...)" -- the form an
+ * expression index over to_tsvector has -- so that the SQL and the query
+ * parameter use the same configuration whatever the search_path; the
+ * shape memo does not keep such a translation, as the name may mean
+ * another configuration under another search_path.
  */
 static void
 write_fulltext(FqFilterContext *cx, const FqFilterTarget *t,
@@ -506,6 +510,7 @@ write_fulltext(FqFilterContext *cx, const FqFilterTarget *t,
 							t->field)));
 		config_name = pnstrdup(found->val.string.val, found->val.string.len);
 		config = get_ts_config_oid(stringToQualifiedNameList(config_name), true);
+		cx->query->uses_search_path = true;
 		if (!OidIsValid(config))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -515,7 +520,8 @@ write_fulltext(FqFilterContext *cx, const FqFilterTarget *t,
 	}
 	appendStringInfoString(cx->sql, "to_tsvector(");
 	if (config_name)
-		appendStringInfo(cx->sql, "%s::regconfig, ", quote_literal_cstr(config_name));
+		appendStringInfo(cx->sql, "%s::regconfig, ",
+						 quote_literal_cstr(fq_ts_config_name(config)));
 	fq_append_text_target(cx, t, true);
 	appendStringInfoString(cx->sql, ") @@ ");
 	append_value_param(cx, t, op, value, op->conv, config, TSQUERYOID);

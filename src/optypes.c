@@ -26,6 +26,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_ts_config.h"
 #include "catalog/pg_type.h"
 #include "regex/regex.h"
 #include "tsearch/ts_cache.h"
@@ -448,7 +449,10 @@ fq_jsonpath_datum(const JsonbValue *value)
  * A full-text query made of a string as to_tsquery, plainto_tsquery,
  * phraseto_tsquery or websearch_to_tsquery make it (a syntax error is
  * theirs: 42601), with the configuration "config" or, without one, the
- * session's default_text_search_config at the call.
+ * session's default_text_search_config at the call.  (A configuration
+ * named is looked up by the translator, which runs for every call that
+ * names one, so it exists unless dropped since; then 42704, not a cache
+ * lookup failure.)
  */
 static Datum
 fq_tsquery_datum(FqParamConv conv, Oid config, const JsonbValue *value)
@@ -462,8 +466,7 @@ fq_tsquery_datum(FqParamConv conv, Oid config, const JsonbValue *value)
 	else if (!SearchSysCacheExists1(TSCONFIGOID, ObjectIdGetDatum(config)))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("text search configuration %u does not exist", config),
-				 errhint("Call fraiseql.plan_cache_reset() after dropping a text search configuration a filter names.")));
+				 errmsg("text search configuration %u does not exist", config)));
 	switch (conv)
 	{
 		case FQ_PARAM_TSQUERY:
@@ -480,6 +483,27 @@ fq_tsquery_datum(FqParamConv conv, Oid config, const JsonbValue *value)
 			break;
 	}
 	return DirectFunctionCall2(fn, ObjectIdGetDatum(config), PointerGetDatum(query));
+}
+
+/*
+ * A text search configuration's schema-qualified name, as a regconfig
+ * literal spells it.
+ */
+const char *
+fq_ts_config_name(Oid config)
+{
+	HeapTuple	tup;
+	Form_pg_ts_config form;
+	char	   *name;
+
+	tup = SearchSysCache1(TSCONFIGOID, ObjectIdGetDatum(config));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for text search configuration %u", config);
+	form = (Form_pg_ts_config) GETSTRUCT(tup);
+	name = quote_qualified_identifier(get_namespace_name(form->cfgnamespace),
+									  NameStr(form->cfgname));
+	ReleaseSysCache(tup);
+	return name;
 }
 
 /*

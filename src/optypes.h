@@ -75,6 +75,9 @@ extern bool fq_filter_param_value(const FqParamSource *source,
 extern void fq_append_inet_class(FqFilterContext *cx, const FqFilterTarget *t,
 								 const char *class_name, Oid type);
 
+/* a text search configuration's schema-qualified name */
+extern const char *fq_ts_config_name(Oid config);
+
 /* the ltree extension: its schema (42704 with a hint without it) and types */
 extern Oid	fq_ltree_schema(void);
 extern Oid	fq_ltree_type(const char *typname);

@@ -474,6 +474,7 @@ reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *que
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
 	query->param_sources = NULL;	/* only a translation needs them */
 	query->translation_reused = true;
+	query->uses_search_path = false;
 	query->nnamed_types = 0;
 
 	for (i = 0; i < nparams; i++)
@@ -652,7 +653,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	int			j;
 
 	if (!call->usable || query->nparams > SHAPE_MAX_PARAMS ||
-		query->sql.len >= SHAPE_MAX_SQL)
+		query->sql.len >= SHAPE_MAX_SQL || query->uses_search_path)
 		return;
 	/* the translation may have read the catalog from before a change */
 	if (memo_invalidations != call->invalidations)

@@ -87,6 +87,12 @@ typedef struct FqQuery
 	uint32		named_type_hashes[FQ_MAX_NAMED_TYPES];
 	uint32		named_schema_hashes[FQ_MAX_NAMED_TYPES];
 	bool		translation_reused; /* the shape's translation was remembered */
+	/*
+	 * The translation resolved a name through the search_path (a text
+	 * search configuration), so another call of the shape may mean another
+	 * object: shape.c does not remember it.
+	 */
+	bool		uses_search_path;
 	FqQueryKind kind;			/* rows (read by a cursor) or count */
 } FqQuery;
 
