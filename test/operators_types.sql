@@ -92,6 +92,28 @@ SET LOCAL default_text_search_config = 'pg_catalog.simple';
 SELECT check_op('{"body": {"matches": "the"}}', $$to_tsvector(data->>'body') @@ to_tsquery('the')$$, '{1,8}');
 SET LOCAL default_text_search_config = 'pg_catalog.english';
 
+-- with "config", the statement has an expression index's form: the index serves it
+CREATE INDEX tv_t_body_fts ON tv_t USING gin (to_tsvector('english', data->>'body'));
+CREATE FUNCTION plan_of(filter jsonb) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE q record; line text; result text := '';
+BEGIN
+  SELECT * INTO q FROM fraiseql.to_sql('tv_t', filter);
+  EXECUTE 'PREPARE fts_plan AS ' || q.sql;
+  FOR line IN EXECUTE format('EXPLAIN (COSTS OFF) EXECUTE fts_plan(%L)', q.params->>0) LOOP
+    result := result || line || E'\n';
+  END LOOP;
+  DEALLOCATE fts_plan;
+  RETURN result;
+END $$;
+SET LOCAL enable_seqscan = off;
+SELECT matches(plan_of('{"body": {"websearch_query": "fox", "config": "english"}}'), 'Bitmap Index Scan on tv_t_body_fts',
+               'a GIN index on to_tsvector(''english'', data->>''body'') serves websearch_query with config english');
+SELECT doesnt_match(plan_of('{"body": {"websearch_query": "fox", "config": "simple"}}'), 'tv_t_body_fts',
+                    'and not another configuration');
+RESET enable_seqscan;
+SELECT check_op('{"body": {"phrase_query": "lazy dog", "config": "english"}}',
+                $$to_tsvector('english', data->>'body') @@ phraseto_tsquery('english', 'lazy dog')$$, '{1}');
+
 -- network: the classes, IPv4 and IPv6, true and false
 SELECT check_op('{"ip": {"is_ipv4": true}}', $$family((data->>'ip')::inet) = 4$$, '{1,2,6,8,9,11,14,16}');
 SELECT check_op('{"ip": {"isIPv6": true}}', $$family((data->>'ip')::inet) = 6$$, '{5,7,10,12,13,15}');
