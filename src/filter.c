@@ -17,8 +17,9 @@
  *
  * Every operand becomes a parameter; keys become quoted literals.  The
  * text written depends only on the filter's shape -- its keys, the kinds of
- * its operands, and the two values that are not operands, a "type" cast and
- * isnull's true/false -- so equal shapes give equal SQL and share a plan.
+ * its operands, and the values that are not operands: a "type" cast, a
+ * full-text "config", the true/false of isnull, is_not_null and the
+ * network classes -- so equal shapes give equal SQL and share a plan.
  *
  * Each parameter records the filter value it comes from and how it was
  * converted (FqParamSource), and fq_filter_param_value (optypes.c) is the

@@ -22,7 +22,8 @@
  * The translator records for each parameter the filter value it came from
  * and how it was converted (query.h, FqParamSource).  When a translation is
  * remembered, every scalar of the filter that is *not* inside a parameter's
- * value is a literal of the shape: a "type" cast, isnull's true or false.
+ * value is a literal of the shape: a "type" cast, a full-text "config",
+ * isnull's (is_not_null's, is_ipv4's ...) true or false.
  * The translator may have let those shape the SQL, so the translation is
  * reused only for a call whose literals are equal, byte for byte.  Values
  * inside a parameter's value reach the statement only through that
