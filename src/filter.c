@@ -245,7 +245,8 @@ translate_logical_list(FqFilterContext *cx, const JsonbValue *value, bool is_and
  * _some: some element matches; _every: no element fails to match (the
  * sub-filter false or NULL); _none: no element matches.  A value that is
  * not an array (a missing key, JSON null, a scalar, an object) satisfies
- * none of the three; an empty array satisfies _every and _none.  On a json
+ * none of the three -- false, not NULL, so that _not inverts each of them
+ * -- and an empty array satisfies _every and _none.  On a json
  * source the array is read as jsonb (fraiseql.json_get, simdjson), and the
  * sub-filter uses jsonb's operators on its elements.
  */
@@ -273,19 +274,17 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 	sub = value->val.binary.data;
 	n = ++cx->nquantifiers;
 
-	if (!some)
-	{
-		appendStringInfoString(cx->sql, "(jsonb_typeof(");
-		fq_append_value_path(cx->query, outer, prefix, false);
-		appendStringInfoString(cx->sql, ") = 'array' AND NOT EXISTS (");
-	}
-	else
-		appendStringInfoString(cx->sql, "EXISTS (");
-	appendStringInfoString(cx->sql, "SELECT FROM jsonb_array_elements(CASE jsonb_typeof(");
+	/*
+	 * CASE keeps jsonb_array_elements from ever seeing a non-array (which it
+	 * refuses); written around the EXISTS rather than inside its argument,
+	 * the test costs one lookup of the array less per row.
+	 */
+	appendStringInfoString(cx->sql, "CASE WHEN jsonb_typeof(");
 	fq_append_value_path(cx->query, outer, prefix, false);
-	appendStringInfoString(cx->sql, ") WHEN 'array' THEN ");
+	appendStringInfo(cx->sql, ") = 'array' THEN %sEXISTS (SELECT FROM jsonb_array_elements(",
+					 some ? "" : "NOT ");
 	fq_append_value_path(cx->query, outer, prefix, false);
-	appendStringInfo(cx->sql, " END) AS q%d(e) WHERE ", n);
+	appendStringInfo(cx->sql, ") AS q%d(e) WHERE ", n);
 	if (every)
 		appendStringInfoChar(cx->sql, '(');
 
@@ -303,9 +302,7 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 
 	if (every)
 		appendStringInfoString(cx->sql, ") IS NOT TRUE");
-	appendStringInfoChar(cx->sql, ')');
-	if (!some)
-		appendStringInfoChar(cx->sql, ')');
+	appendStringInfoString(cx->sql, ") ELSE false END");
 }
 
 /*

@@ -104,6 +104,10 @@ SELECT check_op('{"lines": {"_some": {"_or": [{"sku": {"eq": "z"}}, {"qty": {"eq
                 q($$data->'lines'$$, $$e->>'sku' = 'z' OR (e->>'qty')::numeric = 0$$, 'some'), '{1,8}');
 SELECT check_op('{"lines": {"_every": {"_not": {"sku": {"eq": "y"}}}}}', q($$data->'lines'$$, $$NOT (e->>'sku' = 'y')$$, 'every'));
 SELECT check_op('{"_not": {"lines": {"_some": {"sku": {"eq": "x"}}}}}', 'NOT (' || q($$data->'lines'$$, $$e->>'sku' = 'x'$$, 'some') || ')');
+-- a non-array satisfies no quantifier (false, not NULL), so _not matches it
+SELECT check_op('{"_not": {"lines": {"_every": {"sku": {"eq": "x"}}}}}', 'NOT (' || q($$data->'lines'$$, $$e->>'sku' = 'x'$$, 'every') || ')',
+                '{1,3,4,5,7,8,9,10}');
+SELECT check_op('{"_not": {"lines": {"_none": {}}}}', 'NOT (' || q($$data->'lines'$$, 'true', 'none') || ')', '{1,3,4,5,6,7,8,9,10}');
 SELECT check_op('{"_or": [{"lines": {"_none": {}}}, {"tags": {"_some": {"eq": "c"}}}]}',
                 q($$data->'lines'$$, 'true', 'none') || ' OR ' || q($$data->'tags'$$, $$e #>> '{}' = 'c'$$, 'some'), '{2,6}');
 -- a quantifier beside operators of the same field, and beside native columns
@@ -125,7 +129,7 @@ SELECT check_op('{"tags": {"_some": {"array_contains": ["a"]}}}', q($$data->'tag
 SELECT check_op('{"lines": {"_some": {"sku": {"isnull": true}}}}', q($$data->'lines'$$, $$e->>'sku' IS NULL$$, 'some'), '{7,9}');
 -- a json source: quantifiers read the array as jsonb; the element tests are jsonb's
 SELECT is((fraiseql.to_sql('tv_q_json', '{"lines": {"_some": {"sku": {"eq": "x"}}}}')).sql,
-          $$SELECT data FROM public.tv_q_json WHERE EXISTS (SELECT FROM jsonb_array_elements(CASE jsonb_typeof(fraiseql.json_get(data, 'lines')) WHEN 'array' THEN fraiseql.json_get(data, 'lines') END) AS q1(e) WHERE (q1.e->>'sku') = $1::text)$$,
+          $$SELECT data FROM public.tv_q_json WHERE CASE WHEN jsonb_typeof(fraiseql.json_get(data, 'lines')) = 'array' THEN EXISTS (SELECT FROM jsonb_array_elements(fraiseql.json_get(data, 'lines')) AS q1(e) WHERE (q1.e->>'sku') = $1::text) ELSE false END$$,
           'a json source reads the array with fraiseql.json_get');
 -- the shape memo: other values, the same statement and the right rows
 SELECT is(fq_ids('tv_q', '{"lines": {"_some": {"sku": {"eq": "y"}}}}', true), '{1,10}', 'a second value of the shape');
