@@ -84,6 +84,11 @@ SELECT * FROM show_ops('{"path": {"nlevel_eq": 1, "nlevelGte": 2}}');
 INSERT INTO tv_ops (id, path, data) VALUES (1, 'a.b', '{"p": "a.b.c"}'), (2, 'a', '{"p": "a"}'), (3, NULL, '{}');
 SELECT fraiseql.count('tv_ops', '{"path": {"descendant_of": "a", "depth_gt": 1}, "p": {"in": ["a.b.c", "x"], "type": "ltree"}}');
 SELECT fraiseql.count('tv_ops', '{"p": {"gt": "a", "type": "ltree"}}');
+-- "type" ltree and inet order too
+INSERT INTO tv_ops (id, data) VALUES (4, '{"p": "a.a", "ip": "10.0.0.2"}'), (5, '{"p": "b", "ip": "9.0.0.1"}'),
+                                     (6, '{"ip": "::1"}');
+SELECT string_agg(coalesce(s->>'p', '-'), ' ') FROM fraiseql.stream('tv_ops', NULL, '[{"field": "p", "type": "ltree"}]') s;
+SELECT string_agg(s->>'ip', ' ') FROM fraiseql.stream('tv_ops', '{"ip": {"isnull": false}}', '[{"field": "ip", "type": "inet"}]') s;
 DROP EXTENSION ltree;
 DROP SCHEMA ext;
 DROP FUNCTION show_ops;
