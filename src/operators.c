@@ -496,6 +496,7 @@ write_fulltext(FqFilterContext *cx, const FqFilterTarget *t,
 	JsonbValue *found = NULL;
 	Oid			config = InvalidOid;
 	char	   *config_name = NULL;
+	List	   *names;
 
 	if (value->type != jbvString)
 		wrong_value(op->name, t, "a string");
@@ -509,12 +510,14 @@ write_fulltext(FqFilterContext *cx, const FqFilterTarget *t,
 					 errmsg("\"config\" of field \"%s\" must be a string naming a text search configuration",
 							t->field)));
 		config_name = pnstrdup(found->val.string.val, found->val.string.len);
-		config = get_ts_config_oid(stringToQualifiedNameList(config_name), true);
+		names = stringToQualifiedNameList(config_name);
+		config = get_ts_config_oid(names, true);
 		cx->query->uses_search_path = true;
 		if (!OidIsValid(config))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("text search configuration \"%s\" does not exist", config_name),
+					 errmsg("text search configuration \"%s\" does not exist",
+							NameListToString(names)),
 					 errdetail("The \"config\" of operator \"%s\" on field \"%s\" names it.",
 							   op->name, t->field)));
 	}
