@@ -50,7 +50,7 @@
 static void translate_object(FqFilterContext *cx, JsonbContainer *object,
 							 List *prefix, int depth);
 static void translate_quantifier(FqFilterContext *cx, const JsonbValue *value,
-								 const char *name, List *prefix, int depth);
+								 const char *name, const FqFilterTarget *t, int depth);
 
 
 static bool
@@ -58,6 +58,12 @@ key_is(const JsonbValue *key, const char *name)
 {
 	return key->val.string.len == (int) strlen(name) &&
 		memcmp(key->val.string.val, name, key->val.string.len) == 0;
+}
+
+static bool
+is_quantifier(const JsonbValue *key)
+{
+	return key_is(key, "_some") || key_is(key, "_every") || key_is(key, "_none");
 }
 
 
@@ -101,7 +107,7 @@ is_operator_object(JsonbContainer *object)
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		if (tok == WJB_KEY &&
-			(key_is(&v, "type") ||
+			(key_is(&v, "type") || is_quantifier(&v) ||
 			 fq_operator_find(v.val.string.val, v.val.string.len) != NULL))
 			return true;
 	}
@@ -148,14 +154,13 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 		cx->value_position = position;
 		cx->operator_object = object;
 
-		/* a quantifier beside operators: {"lines": {"len_gt": 1, "_some": {..}}} */
-		if ((key_is(&k, "_some") || key_is(&k, "_every") || key_is(&k, "_none")) &&
-			t->column == NULL && t->keys != NIL)
+		/* a quantifier, alone or beside operators: {"lines": {"_some": {..}}} */
+		if (is_quantifier(&k))
 		{
 			if (count++ > 0)
 				appendStringInfoString(cx->sql, " AND ");
 			translate_quantifier(cx, &v, pnstrdup(k.val.string.val, k.val.string.len),
-								 t->keys, depth);
+								 t, depth);
 			continue;
 		}
 
@@ -235,7 +240,20 @@ translate_logical_list(FqFilterContext *cx, const JsonbValue *value, bool is_and
 }
 
 /*
- * _some / _every / _none over the array at "prefix" (below cx->base): the
+ * The array a quantifier tests: a jsonb column, the value at a key path
+ * below the current base, or (no keys, in an element) the element itself.
+ */
+static void
+append_array(FqFilterContext *cx, const FqFilterTarget *t)
+{
+	if (t->column)
+		appendStringInfoString(cx->sql, quote_identifier(t->column->name));
+	else
+		fq_append_value_path(cx->query, cx->base, t->keys, false);
+}
+
+/*
+ * _some / _every / _none over the array "t" names (append_array): the
  * sub-filter is translated against each element, which becomes the base
  * of its key paths (q<n>.e, n counting the statement's quantifiers, so the
  * text still depends on the shape alone).  A sub-filter that is an
@@ -252,7 +270,7 @@ translate_logical_list(FqFilterContext *cx, const JsonbValue *value, bool is_and
  */
 static void
 translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *name,
-					 List *prefix, int depth)
+					 const FqFilterTarget *t, int depth)
 {
 	const char *outer = cx->base;
 	bool		some = strcmp(name, "_some") == 0;
@@ -264,12 +282,11 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s expects a filter object", name)));
-	if (prefix == NIL)
+	if (t->column && t->column->typid != JSONBOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be inside a field", name),
-				 errhint("Write {\"items\": {\"%s\": {...}}} to test the elements of the array at \"items\".",
-						 name)));
+				 errmsg("%s needs a jsonb array, but column \"%s\" is of type %s",
+						name, t->column->name, format_type_be(t->column->typid))));
 	check_depth(depth + 1);
 	sub = value->val.binary.data;
 	n = ++cx->nquantifiers;
@@ -280,10 +297,10 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 	 * the test costs one lookup of the array less per row.
 	 */
 	appendStringInfoString(cx->sql, "CASE WHEN jsonb_typeof(");
-	fq_append_value_path(cx->query, outer, prefix, false);
+	append_array(cx, t);
 	appendStringInfo(cx->sql, ") = 'array' THEN %sEXISTS (SELECT FROM jsonb_array_elements(",
 					 some ? "" : "NOT ");
-	fq_append_value_path(cx->query, outer, prefix, false);
+	append_array(cx, t);
 	appendStringInfo(cx->sql, ") AS q%d(e) WHERE ", n);
 	if (every)
 		appendStringInfoChar(cx->sql, '(');
@@ -291,10 +308,10 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 	cx->base = psprintf("q%d.e", n);
 	if (JsonContainerSize(sub) > 0 && is_operator_object(sub))
 	{
-		FqFilterTarget t = {0};
+		FqFilterTarget element = {0};
 
-		t.field = psprintf("%s.%s", (char *) llast(prefix), name);
-		translate_operators(cx, &t, sub, depth + 1);
+		element.field = psprintf("%s.%s", t->field, name);
+		translate_operators(cx, &element, sub, depth + 1);
 	}
 	else
 		translate_object(cx, sub, NIL, depth + 1);
@@ -337,11 +354,21 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 			translate_logical_list(cx, &v, true, prefix, depth);
 		else if (key_is(&k, "_or") || key_is(&k, "OR"))
 			translate_logical_list(cx, &v, false, prefix, depth);
-		else if (key_is(&k, "_some") || key_is(&k, "_every") || key_is(&k, "_none"))
+		else if (is_quantifier(&k))
 		{
+			/* in a filter object (not a field's): the element or path itself */
+			FqFilterTarget t = {0};
 			char	   *name = pnstrdup(k.val.string.val, k.val.string.len);
 
-			translate_quantifier(cx, &v, name, prefix, depth);
+			if (prefix == NIL && cx->base == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s must be inside a field", name),
+						 errhint("Write {\"items\": {\"%s\": {...}}} to test the elements of the array at \"items\".",
+								 name)));
+			t.keys = prefix;
+			t.field = prefix ? (char *) llast(prefix) : "(element)";
+			translate_quantifier(cx, &v, name, &t, depth);
 		}
 		else if (key_is(&k, "_not") || key_is(&k, "NOT"))
 		{
