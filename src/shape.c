@@ -44,6 +44,8 @@
  * and quoted name are compared on every lookup as well.  The callbacks are
  * registered at load time, and a translation during which any invalidation
  * arrived is not remembered: it may have read the catalog before the change.
+ * Nor is one that resolved a name through the search_path (a full-text
+ * "config"), which another call may resolve to another object.
  *
  * The memo holds at most fraiseql.plan_cache_size shapes, dropping the
  * least recently used; with the plan cache off (0) it is off too.
