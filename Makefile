@@ -15,6 +15,7 @@ OBJS = \
 	src/source.o \
 	src/filter.o \
 	src/operators.o \
+	src/optypes.o \
 	src/order.o \
 	src/sqlbuild.o \
 	src/query.o \
@@ -42,7 +43,7 @@ OBJS = \
 	src/json_simd_grammar.o \
 	src/json_simd_lookup.o
 
-REGRESS      = is_json parse to_sql errors stream scan plancache shape projection callargs connection pushdown
+REGRESS      = is_json parse to_sql operators errors stream scan plancache shape projection callargs connection pushdown
 REGRESS_OPTS = --inputdir=. --load-extension=fraiseql
 # specs/*.spec with expected/*.out, run by pg_isolation_regress (make installcheck, make test)
 ISOLATION    = concurrent_drop

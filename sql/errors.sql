@@ -92,3 +92,26 @@ SELECT err($$SELECT fraiseql.count('tv_domdoc_text')$$);
 SELECT err($$SELECT fraiseql.stream('tv_ok', order_by => '[{"fild": "email"}]')$$);
 SELECT err($$SELECT fraiseql.stream('tv_ok', '{"a": {"eq": 1}}', '{"a": {"eq": 1}}')$$);
 SELECT err($$SELECT fraiseql.stream('tv_ok', order_by => '{"a": 1}')$$);
+
+-- the operators of issue 20: wrong kinds and types are 22023; an operand that does not
+-- convert fails with the conversion's own SQLSTATE and names operator and field
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"s": {"nilike": ["x"]}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"d": {"has_all_keys": [1]}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"d": {"path_match": "$.a ==="}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"d": {"path_exists": null}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"b": {"matches": "a & (b"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"b": {"websearch_query": "a", "config": "klingon"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"b": {"plain_query": "a", "config": ["simple"]}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"b": {"gt": "a", "config": "simple"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"ip": {"is_ipv6": 1}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"ip": {"in_subnet": "300.1.1.1"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"ip": {"contains_subnet": "::1", "type": "uuid"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"p": {"overlaps": "[1,"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"p": {"overlaps": "[1,2)", "type": "int4range"}, "q": {"adjacent": "[2,1)", "type": "int4range"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"p": {"contains_date": true}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"p": {"not_left": "[1,2)", "type": "text"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"p": {"overlaps": "[1,2)", "type": "intrange"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"t": {"descendant_of": "a.b"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"lines": {"_some": {"sku": {"eq": null}}}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"lines": {"_every": "x"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"_none": {}}')$$);

@@ -37,6 +37,7 @@ BEGIN
 END $$;
 
 -- pairs of one shape with other values, every kind of parameter
+SET default_text_search_config = 'pg_catalog.english';
 CREATE TABLE pairs (k serial, a jsonb, b jsonb);
 INSERT INTO pairs (a, b) VALUES
   ('{"id": {"eq": 1}}', '{"id": {"eq": 7}}'),
@@ -60,8 +61,37 @@ INSERT INTO pairs (a, b) VALUES
   ('{"mood": {"eq": "ok"}}', '{"mood": {"eq": "happy"}}'),
   ('{"_or": [{"n": {"eq": 1}}, {"name": {"eq": "user_2"}}]}',
    '{"_or": [{"n": {"eq": 3}}, {"name": {"eq": "user_9"}}]}'),
-  ('{"_not": {"status": {"eq": "active"}}}', '{"_not": {"status": {"eq": "idle"}}}');
+  ('{"_not": {"status": {"eq": "active"}}}', '{"_not": {"status": {"eq": "idle"}}}'),
+  -- the conversions of issue 20's operators
+  ('{"name": {"nlike": "user_1%"}}', '{"name": {"nlike": "user\\_2%"}}'),
+  ('{"name": {"niregex": "^USER_1"}}', '{"name": {"niregex": "0$"}}'),
+  ('{"address": {"has_all_keys": ["city"]}}', '{"address": {"has_all_keys": ["city", "zip"]}}'),
+  ('{"address": {"strictly_contains": {"city": "c1"}}}', '{"address": {"strictly_contains": {"city": "c2"}}}'),
+  ('{"address": {"path_exists": "$.city"}}', '{"address": {"path_exists": "$.zip ? (@ > 1)"}}'),
+  ('{"address": {"path_match": "$.city == \"c1\""}}', '{"address": {"path_match": "$.city starts with \"c\""}}'),
+  ('{"name": {"matches": "user"}}', '{"name": {"matches": "user & !x"}}'),
+  ('{"name": {"plain_query": "user", "config": "simple"}}', '{"name": {"plain_query": "user 1", "config": "simple"}}'),
+  ('{"name": {"phrase_query": "user 1"}}', '{"name": {"phrase_query": "user 2"}}'),
+  ('{"name": {"websearch_query": "user -x"}}', '{"name": {"websearch_query": "\"user 3\""}}'),
+  ('{"ip": {"in_subnet": "10.0.0.0/8"}}', '{"ip": {"in_subnet": "fe80::/10"}}'),
+  ('{"born": {"contains_date": "2000-01-05", "type": "daterange"}}', '{"born": {"contains_date": "2000-02-05", "type": "daterange"}}'),
+  ('{"span": {"overlaps": "[1,5)", "type": "int4range"}}', '{"span": {"overlaps": "(,)", "type": "int4range"}}'),
+  ('{"tags": {"_some": {"eq": "t1"}}}', '{"tags": {"_some": {"eq": "u2"}}}'),
+  ('{"lines": {"_every": {"n": {"gt": 1}, "s": {"matches": "apple"}}}}', '{"lines": {"_every": {"n": {"gt": 5}, "s": {"matches": "b | c"}}}}');
 SELECT k, warm(a, b) = fresh(b) AS same, warm(a, b) FROM pairs ORDER BY k;
+-- ltree's types: the ltree and lquery[] conversions and nlevel's integer
+CREATE EXTENSION ltree;
+SELECT warm('{"path": {"ancestor_of": "a.b"}}', '{"path": {"ancestor_of": "c"}}')
+     = fresh('{"path": {"ancestor_of": "c"}}') AS same_ltree;
+SELECT warm('{"path": {"matches_any_lquery": ["a.*"]}}', '{"path": {"matches_any_lquery": ["b.*", "*.c"]}}')
+     = fresh('{"path": {"matches_any_lquery": ["b.*", "*.c"]}}') AS same_lquery_list;
+SELECT warm('{"path": {"depth_gt": 1, "matches_ltxtquery": "a"}}', '{"path": {"depth_gt": 3, "matches_ltxtquery": "b & c"}}')
+     = fresh('{"path": {"depth_gt": 3, "matches_ltxtquery": "b & c"}}') AS same_depth;
+-- the session's text search configuration at the call, not the translation's
+SELECT warm('{"name": {"matches": "users"}}', '{"name": {"matches": "users"}}');
+SET default_text_search_config = 'pg_catalog.simple';
+SELECT (fraiseql.to_sql('tv_shape', '{"name": {"matches": "users"}}')).params;
+SET default_text_search_config = 'pg_catalog.english';
 -- limit and offset
 SELECT warm('{"n": {"eq": 1}}', '{"n": {"eq": 2}}', '[{"field": "id"}]', 3, 1)
      = fresh('{"n": {"eq": 2}}', '[{"field": "id"}]', 3, 1) AS same_paged;
@@ -84,6 +114,10 @@ SELECT warm_rows('{"name": {"contains": "1"}}', '{"name": {"contains": "0%"}}')
         WHERE data->>'name' LIKE '%0\%%') AS same_rows;
 SELECT warm_rows('{"mood": {"eq": "ok"}}', '{"mood": {"eq": "happy"}}')
      = (SELECT string_agg(id::text, ',' ORDER BY id) FROM tv_shape WHERE mood = 'happy') AS same_rows;
+SELECT warm_rows('{"tags": {"_some": {"eq": "t1"}}}', '{"tags": {"_some": {"eq": "u2"}}}')
+     = (SELECT string_agg(id::text, ',' ORDER BY id) FROM tv_shape WHERE data->'tags' ? 'u2') AS same_rows;
+SELECT warm_rows('{"name": {"nlike": "%1%"}}', '{"name": {"nlike": "%2%"}}')
+     = (SELECT string_agg(id::text, ',' ORDER BY id) FROM tv_shape WHERE data->>'name' NOT LIKE '%2%') AS same_rows;
 SELECT fraiseql.count('tv_shape', '{"n": {"eq": 1}}'), fraiseql.count('tv_shape', '{"n": {"eq": 2}}'),
        (SELECT count(*) FROM tv_shape WHERE (data->>'n')::numeric = 2) AS plain;
 
@@ -105,6 +139,15 @@ SELECT count(*) FROM fraiseql.stream('tv_shape', '{"mood": {"eq": "ok"}}');
 SELECT count(*) FROM fraiseql.stream('tv_shape', '{"mood": {"eq": "angry"}}');
 SELECT count(*) FROM fraiseql.stream('tv_shape', '{"n": {"eq": 1}}', "limit" => 2);
 SELECT count(*) FROM fraiseql.stream('tv_shape', '{"n": {"eq": 1}}', "limit" => -2);
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"address": {"path_exists": "$.city"}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"address": {"path_exists": "$.city ? ("}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"name": {"websearch_query": "user"}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"name": {"matches": "user"}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"name": {"matches": "user &"}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"ip": {"in_subnet": "10.0.0.0/8"}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"ip": {"in_subnet": "10.0.0.0/88"}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"path": {"ancestor_of": "a"}}');
+SELECT count(*) FROM fraiseql.stream('tv_shape', '{"path": {"ancestor_of": "a..b"}}');
 
 -- EXPLAIN ANALYZE says whether the call's translation was reused
 SELECT fraiseql.plan_cache_reset();
@@ -181,3 +224,5 @@ DROP VIEW v_shape;
 DROP FUNCTION warm, fresh, warm_rows, translation;
 DROP TABLE pairs, tv_shape;
 DROP TYPE shape_mood;
+DROP EXTENSION ltree;
+RESET default_text_search_config;

@@ -5,8 +5,10 @@
  *
  * A filter is an object of field: {operator: value} entries, ANDed.  Logical
  * keys _and/_or/_not (AND/OR/NOT) combine sub-filters; a field whose value
- * holds no operator key is a nested object path.  A top-level field naming
- * a native column of the source filters that column, typed by the column.
+ * holds no operator key is a nested object path, and _some/_every/_none
+ * there (reserved like _and) test the elements of the array at that path
+ * with a sub-filter.  A top-level field naming a native column of the
+ * source filters that column, typed by the column.
  *
  * This file is the walk: logical keys, nesting, which field is a native
  * column and which a data key path, the depth limit
@@ -15,11 +17,12 @@
  *
  * Every operand becomes a parameter; keys become quoted literals.  The
  * text written depends only on the filter's shape -- its keys, the kinds of
- * its operands, and the two values that are not operands, a "type" cast and
- * isnull's true/false -- so equal shapes give equal SQL and share a plan.
+ * its operands, and the values that are not operands: a "type" cast, a
+ * full-text "config", the true/false of isnull, is_not_null and the
+ * network classes -- so equal shapes give equal SQL and share a plan.
  *
  * Each parameter records the filter value it comes from and how it was
- * converted (FqParamSource), and fq_filter_param_value (operators.c) is the
+ * converted (FqParamSource), and fq_filter_param_value (optypes.c) is the
  * one place that converts.  shape.c relies on two rules to reuse a translation for a
  * later call: a parameter's value depends only on its own filter value, and
  * the SQL text depends on that value only through its kind (for an array of
@@ -46,6 +49,8 @@
 
 static void translate_object(FqFilterContext *cx, JsonbContainer *object,
 							 List *prefix, int depth);
+static void translate_quantifier(FqFilterContext *cx, const JsonbValue *value,
+								 const char *name, const FqFilterTarget *t, int depth);
 
 
 static bool
@@ -53,6 +58,12 @@ key_is(const JsonbValue *key, const char *name)
 {
 	return key->val.string.len == (int) strlen(name) &&
 		memcmp(key->val.string.val, name, key->val.string.len) == 0;
+}
+
+static bool
+is_quantifier(const JsonbValue *key)
+{
+	return key_is(key, "_some") || key_is(key, "_every") || key_is(key, "_none");
 }
 
 
@@ -96,7 +107,7 @@ is_operator_object(JsonbContainer *object)
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		if (tok == WJB_KEY &&
-			(key_is(&v, "type") ||
+			(key_is(&v, "type") || is_quantifier(&v) ||
 			 fq_operator_find(v.val.string.val, v.val.string.len) != NULL))
 			return true;
 	}
@@ -109,7 +120,8 @@ is_operator_object(JsonbContainer *object)
  * Several operators are ANDed.
  */
 static void
-translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer *object)
+translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer *object,
+					int depth)
 {
 	JsonbValue	typeval;
 	JsonbValue *found;
@@ -120,6 +132,7 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 	JsonbIteratorToken tok;
 	int			count = 0;
 	int			position = -1;
+	bool		fulltext = false;
 
 	found = getKeyJsonValueFromContainer(object, "type", 4, &typeval);
 	if (found)
@@ -135,10 +148,21 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 		tok = JsonbIteratorNext(&it, &v, true);
 		Assert(tok == WJB_VALUE);
 		position++;
-		if (key_is(&k, "type"))
+		if (key_is(&k, "type") || key_is(&k, "config"))
 			continue;
 		cx->value_parent = object;
 		cx->value_position = position;
+		cx->operator_object = object;
+
+		/* a quantifier, alone or beside operators: {"lines": {"_some": {..}}} */
+		if (is_quantifier(&k))
+		{
+			if (count++ > 0)
+				appendStringInfoString(cx->sql, " AND ");
+			translate_quantifier(cx, &v, pnstrdup(k.val.string.val, k.val.string.len),
+								 t, depth);
+			continue;
+		}
 
 		op = fq_operator_find(k.val.string.val, k.val.string.len);
 		if (op == NULL)
@@ -151,7 +175,15 @@ translate_operators(FqFilterContext *cx, const FqFilterTarget *t, JsonbContainer
 		if (count++ > 0)
 			appendStringInfoString(cx->sql, " AND ");
 		fq_operator_append(cx, t, op, &v, cast);
+		fulltext |= op->family == FQ_OPF_FULLTEXT;
 	}
+	cx->operator_object = NULL;
+
+	if (!fulltext && getKeyJsonValueFromContainer(object, "config", 6, &typeval))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"config\" of field \"%s\" needs a full-text operator", t->field),
+				 errhint("\"config\" names the text search configuration of matches, plain_query, phrase_query and websearch_query.")));
 
 	if (count == 0)
 		ereport(ERROR,
@@ -208,6 +240,89 @@ translate_logical_list(FqFilterContext *cx, const JsonbValue *value, bool is_and
 }
 
 /*
+ * The array a quantifier tests: a jsonb column, the value at a key path
+ * below the current base, or (no keys, in an element) the element itself.
+ */
+static void
+append_array(FqFilterContext *cx, const FqFilterTarget *t)
+{
+	if (t->column)
+		appendStringInfoString(cx->sql, quote_identifier(t->column->name));
+	else
+		fq_append_value_path(cx->query, cx->base, t->keys, false);
+}
+
+/*
+ * _some / _every / _none over the array "t" names (append_array): the
+ * sub-filter is translated against each element, which becomes the base
+ * of its key paths (q<n>.e, n counting the statement's quantifiers, so the
+ * text still depends on the shape alone).  A sub-filter that is an
+ * operator object tests the element itself ({"tags": {"_some": {"eq":
+ * "a"}}}).
+ *
+ * _some: some element matches; _every: no element fails to match (the
+ * sub-filter false or NULL); _none: no element matches.  A value that is
+ * not an array (a missing key, JSON null, a scalar, an object) satisfies
+ * none of the three -- false, not NULL, so that _not inverts each of them
+ * -- and an empty array satisfies _every and _none.  On a json
+ * source the array is read as jsonb (fraiseql.json_get, simdjson), and the
+ * sub-filter uses jsonb's operators on its elements.
+ */
+static void
+translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *name,
+					 const FqFilterTarget *t, int depth)
+{
+	const char *outer = cx->base;
+	bool		some = strcmp(name, "_some") == 0;
+	bool		every = strcmp(name, "_every") == 0;
+	JsonbContainer *sub;
+	int			n;
+
+	if (!fq_is_container(value, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s expects a filter object", name)));
+	if (t->column && t->column->typid != JSONBOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a jsonb array, but column \"%s\" is of type %s",
+						name, t->column->name, format_type_be(t->column->typid))));
+	check_depth(depth + 1);
+	sub = value->val.binary.data;
+	n = ++cx->nquantifiers;
+
+	/*
+	 * CASE keeps jsonb_array_elements from ever seeing a non-array (which it
+	 * refuses); written around the EXISTS rather than inside its argument,
+	 * the test costs one lookup of the array less per row.
+	 */
+	appendStringInfoString(cx->sql, "CASE WHEN jsonb_typeof(");
+	append_array(cx, t);
+	appendStringInfo(cx->sql, ") = 'array' THEN %sEXISTS (SELECT FROM jsonb_array_elements(",
+					 some ? "" : "NOT ");
+	append_array(cx, t);
+	appendStringInfo(cx->sql, ") AS q%d(e) WHERE ", n);
+	if (every)
+		appendStringInfoChar(cx->sql, '(');
+
+	cx->base = psprintf("q%d.e", n);
+	if (JsonContainerSize(sub) > 0 && is_operator_object(sub))
+	{
+		FqFilterTarget element = {0};
+
+		element.field = psprintf("%s.%s", t->field, name);
+		translate_operators(cx, &element, sub, depth + 1);
+	}
+	else
+		translate_object(cx, sub, NIL, depth + 1);
+	cx->base = outer;
+
+	if (every)
+		appendStringInfoString(cx->sql, ") IS NOT TRUE");
+	appendStringInfoString(cx->sql, ") ELSE false END");
+}
+
+/*
  * A filter object: its entries ANDed.  "prefix" is the key path of the
  * enclosing nested fields (NIL at the top).  An empty object is true.
  * Entries need no parentheses: each is a comparison, IS [NOT] NULL,
@@ -239,6 +354,22 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 			translate_logical_list(cx, &v, true, prefix, depth);
 		else if (key_is(&k, "_or") || key_is(&k, "OR"))
 			translate_logical_list(cx, &v, false, prefix, depth);
+		else if (is_quantifier(&k))
+		{
+			/* in a filter object (not a field's): the element or path itself */
+			FqFilterTarget t = {0};
+			char	   *name = pnstrdup(k.val.string.val, k.val.string.len);
+
+			if (prefix == NIL && cx->base == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s must be inside a field", name),
+						 errhint("Write {\"items\": {\"%s\": {...}}} to test the elements of the array at \"items\".",
+								 name)));
+			t.keys = prefix;
+			t.field = prefix ? (char *) llast(prefix) : "(element)";
+			translate_quantifier(cx, &v, name, &t, depth);
+		}
 		else if (key_is(&k, "_not") || key_is(&k, "NOT"))
 		{
 			if (!fq_is_container(&v, true))
@@ -265,8 +396,8 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 						 errhint("\"%s\" is not an operator, so it was read as a nested field. %s",
 								 field, fq_operator_hint())));
 
-			/* a top-level field may name a native column */
-			if (prefix == NIL)
+			/* a top-level field may name a native column (not in an element) */
+			if (prefix == NIL && cx->base == NULL)
 			{
 				char	   *key = fq_storage_key(k.val.string.val, k.val.string.len);
 
@@ -280,7 +411,7 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 				if (!t.column)
 					t.keys = lappend(list_copy(prefix),
 									 fq_storage_key(k.val.string.val, k.val.string.len));
-				translate_operators(cx, &t, v.val.binary.data);
+				translate_operators(cx, &t, v.val.binary.data, depth + 1);
 			}
 			else
 			{
@@ -314,6 +445,7 @@ fq_filter_append(FqQuery *query, Jsonb *filter)
 	if (JB_ROOT_COUNT(filter) == 0)
 		return;
 
+	memset(&cx, 0, sizeof(cx));
 	cx.query = query;
 	cx.sql = &query->sql;
 	appendStringInfoString(cx.sql, " WHERE ");

@@ -16,22 +16,23 @@
  * table.
  *
  * The SQL written depends only on the operator, the operand's kind and a
- * "type" cast, never on the operand's value, which becomes a parameter;
- * fq_filter_param_value is the one place that converts an operand, so that
- * shape.c can recompute a later call's parameters without translating.
+ * "type" cast (and a full-text "config"), never on the operand's value,
+ * which becomes a parameter; fq_filter_param_value (optypes.c, below this
+ * file with the targets' SQL) is the one place that converts an operand,
+ * so that shape.c can recompute a later call's parameters without
+ * translating.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "catalog/pg_collation.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "regex/regex.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 
 #include "operators.h"
 
@@ -77,6 +78,79 @@ static const FqOperator operators[] =
 	{"lenlt", "len_lt", FQ_OPF_LENGTH, "<", FQ_PARAM_LENGTH},
 	{"lenlte", "len_lte", FQ_OPF_LENGTH, "<=", FQ_PARAM_LENGTH},
 	{"haskey", "has_key", FQ_OPF_HAS_KEY, "?", FQ_PARAM_SCALAR},
+	/* v1/v2 aliases of the operators above */
+	{"ne", "neq", FQ_OPF_COMPARISON, "<>", FQ_PARAM_SCALAR},
+	{"imatches", "iregex", FQ_OPF_STRING, "~*", FQ_PARAM_IREGEX},
+	{"arraycontainedin", "array_contained_by", FQ_OPF_JSONB, "<@", FQ_PARAM_JSONB},
+	{"containedin", "array_contained_by", FQ_OPF_JSONB, "<@", FQ_PARAM_JSONB},
+	{"containedby", "array_contained_by", FQ_OPF_JSONB, "<@", FQ_PARAM_JSONB},
+	{"arraylengtheq", "len_eq", FQ_OPF_LENGTH, "=", FQ_PARAM_LENGTH},
+	{"arraylengthgt", "len_gt", FQ_OPF_LENGTH, ">", FQ_PARAM_LENGTH},
+	{"arraylengthgte", "len_gte", FQ_OPF_LENGTH, ">=", FQ_PARAM_LENGTH},
+	{"arraylengthlt", "len_lt", FQ_OPF_LENGTH, "<", FQ_PARAM_LENGTH},
+	/* negations */
+	{"nlike", "nlike", FQ_OPF_STRING, "NOT LIKE", FQ_PARAM_LIKE},
+	{"nilike", "nilike", FQ_OPF_STRING, "NOT ILIKE", FQ_PARAM_LIKE},
+	{"nregex", "nregex", FQ_OPF_STRING, "!~", FQ_PARAM_REGEX},
+	{"notmatches", "nregex", FQ_OPF_STRING, "!~", FQ_PARAM_REGEX},
+	{"niregex", "niregex", FQ_OPF_STRING, "!~*", FQ_PARAM_IREGEX},
+	{"isnotnull", "is_not_null", FQ_OPF_ISNULL, "NOT", FQ_PARAM_NONE},
+	{"lenneq", "len_neq", FQ_OPF_LENGTH, "<>", FQ_PARAM_LENGTH},
+	/* jsonb keys and paths */
+	{"hasanykeys", "has_any_keys", FQ_OPF_ANY_KEY, "?|", FQ_PARAM_LIST},
+	{"hasallkeys", "has_all_keys", FQ_OPF_ANY_KEY, "?&", FQ_PARAM_LIST},
+	{"strictlycontains", "strictly_contains", FQ_OPF_STRICT_CONTAINS, NULL, FQ_PARAM_JSONB},
+	{"pathexists", "path_exists", FQ_OPF_JSONPATH, "@?", FQ_PARAM_JSONPATH},
+	{"pathmatch", "path_match", FQ_OPF_JSONPATH, "@@", FQ_PARAM_JSONPATH},
+	/* full text */
+	{"matches", "matches", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_TSQUERY},
+	{"search", "matches", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_TSQUERY},
+	{"plainquery", "plain_query", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_PLAINTSQUERY},
+	{"plaintotsquery", "plain_query", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_PLAINTSQUERY},
+	{"phrasequery", "phrase_query", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_PHRASETSQUERY},
+	{"phrasetotsquery", "phrase_query", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_PHRASETSQUERY},
+	{"websearchquery", "websearch_query", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_WEBTSQUERY},
+	{"websearchtotsquery", "websearch_query", FQ_OPF_FULLTEXT, NULL, FQ_PARAM_WEBTSQUERY},
+	/* network: the class an address is in (sql names it), subnets */
+	{"isipv4", "is_ipv4", FQ_OPF_INET_CLASS, "4", FQ_PARAM_NONE},
+	{"isipv6", "is_ipv6", FQ_OPF_INET_CLASS, "6", FQ_PARAM_NONE},
+	{"isprivate", "is_private", FQ_OPF_INET_CLASS, "private", FQ_PARAM_NONE},
+	{"ispublic", "is_public", FQ_OPF_INET_CLASS, "public", FQ_PARAM_NONE},
+	{"isloopback", "is_loopback", FQ_OPF_INET_CLASS, "loopback", FQ_PARAM_NONE},
+	{"ismulticast", "is_multicast", FQ_OPF_INET_CLASS, "multicast", FQ_PARAM_NONE},
+	{"islinklocal", "is_link_local", FQ_OPF_INET_CLASS, "link_local", FQ_PARAM_NONE},
+	{"insubnet", "in_subnet", FQ_OPF_INET, "<<=", FQ_PARAM_SCALAR},
+	{"inrange", "in_subnet", FQ_OPF_INET, "<<=", FQ_PARAM_SCALAR},
+	{"containssubnet", "contains_subnet", FQ_OPF_INET, ">>=", FQ_PARAM_SCALAR},
+	{"subnetcontains", "contains_subnet", FQ_OPF_INET, ">>=", FQ_PARAM_SCALAR},
+	/* ranges (overlaps with "type": "inet" or "cidr" too) */
+	{"overlaps", "overlaps", FQ_OPF_RANGE, "&&", FQ_PARAM_SCALAR},
+	{"subnetoverlaps", "overlaps", FQ_OPF_RANGE, "&&", FQ_PARAM_SCALAR},
+	{"containsdate", "contains_date", FQ_OPF_RANGE, "@>", FQ_PARAM_SCALAR},
+	{"adjacent", "adjacent", FQ_OPF_RANGE, "-|-", FQ_PARAM_SCALAR},
+	{"strictlyleft", "strictly_left", FQ_OPF_RANGE, "<<", FQ_PARAM_SCALAR},
+	{"strictlyright", "strictly_right", FQ_OPF_RANGE, ">>", FQ_PARAM_SCALAR},
+	{"notleft", "not_left", FQ_OPF_RANGE, "&>", FQ_PARAM_SCALAR},
+	{"notright", "not_right", FQ_OPF_RANGE, "&<", FQ_PARAM_SCALAR},
+	/* ltree (the extension's operators; sql names the operator) */
+	{"ancestorof", "ancestor_of", FQ_OPF_LTREE, "@>", FQ_PARAM_SCALAR},
+	{"descendantof", "descendant_of", FQ_OPF_LTREE, "<@", FQ_PARAM_SCALAR},
+	{"isdescendant", "descendant_of", FQ_OPF_LTREE, "<@", FQ_PARAM_SCALAR},
+	{"matcheslquery", "matches_lquery", FQ_OPF_LTREE, "~", FQ_PARAM_SCALAR},
+	{"matchesltxtquery", "matches_ltxtquery", FQ_OPF_LTREE, "@", FQ_PARAM_SCALAR},
+	{"matchesanylquery", "matches_any_lquery", FQ_OPF_LTREE, "?", FQ_PARAM_LIST},
+	{"deptheq", "depth_eq", FQ_OPF_LTREE_DEPTH, "=", FQ_PARAM_LENGTH},
+	{"depthneq", "depth_neq", FQ_OPF_LTREE_DEPTH, "<>", FQ_PARAM_LENGTH},
+	{"depthgt", "depth_gt", FQ_OPF_LTREE_DEPTH, ">", FQ_PARAM_LENGTH},
+	{"depthgte", "depth_gte", FQ_OPF_LTREE_DEPTH, ">=", FQ_PARAM_LENGTH},
+	{"depthlt", "depth_lt", FQ_OPF_LTREE_DEPTH, "<", FQ_PARAM_LENGTH},
+	{"depthlte", "depth_lte", FQ_OPF_LTREE_DEPTH, "<=", FQ_PARAM_LENGTH},
+	{"nleveleq", "depth_eq", FQ_OPF_LTREE_DEPTH, "=", FQ_PARAM_LENGTH},
+	{"nlevelneq", "depth_neq", FQ_OPF_LTREE_DEPTH, "<>", FQ_PARAM_LENGTH},
+	{"nlevelgt", "depth_gt", FQ_OPF_LTREE_DEPTH, ">", FQ_PARAM_LENGTH},
+	{"nlevelgte", "depth_gte", FQ_OPF_LTREE_DEPTH, ">=", FQ_PARAM_LENGTH},
+	{"nlevellt", "depth_lt", FQ_OPF_LTREE_DEPTH, "<", FQ_PARAM_LENGTH},
+	{"nlevellte", "depth_lte", FQ_OPF_LTREE_DEPTH, "<=", FQ_PARAM_LENGTH},
 };
 
 const FqOperator *
@@ -151,69 +225,6 @@ wrong_value(const char *op, const FqFilterTarget *t, const char *expected)
 }
 
 /*
- * Appends the target as text: data->'a'->>'k', or the column (cast to text
- * for the string operators when it is not text already).
- */
-static void
-append_text_target(FqFilterContext *cx, const FqFilterTarget *t, bool need_text)
-{
-	if (t->column)
-	{
-		appendStringInfoString(cx->sql, quote_identifier(t->column->name));
-		if (need_text && t->column->typid != TEXTOID)
-			appendStringInfoString(cx->sql, "::text");
-	}
-	else
-	{
-		appendStringInfoChar(cx->sql, '(');
-		fq_append_data_path(cx->query, t->keys, true);
-		appendStringInfoChar(cx->sql, ')');
-	}
-}
-
-/*
- * Appends the target as jsonb, for the array / jsonb operators.
- */
-static void
-append_jsonb_target(FqFilterContext *cx, const FqFilterTarget *t, const char *op)
-{
-	if (t->column)
-	{
-		if (t->column->typid != JSONBOID)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("operator \"%s\" needs a jsonb value, but column \"%s\" is of type %s",
-							op, t->column->name, format_type_be(t->column->typid))));
-		appendStringInfoString(cx->sql, quote_identifier(t->column->name));
-	}
-	else
-		fq_append_data_jsonb(cx->query, t->keys);
-}
-
-/*
- * Appends the target typed for comparison with a value of type "type":
- * ((data->>'k')::numeric), or the column (cast only when "type" was given).
- */
-static void
-append_typed_target(FqFilterContext *cx, const FqFilterTarget *t, Oid type, bool explicit_cast)
-{
-	if (t->column)
-	{
-		appendStringInfoString(cx->sql, quote_identifier(t->column->name));
-		if (explicit_cast)
-			appendStringInfo(cx->sql, "::%s", fq_type_name(type));
-	}
-	else if (type == TEXTOID)
-		append_text_target(cx, t, false);
-	else
-	{
-		appendStringInfoString(cx->sql, "((");
-		fq_append_data_path(cx->query, t->keys, true);
-		appendStringInfo(cx->sql, ")::%s)", fq_type_name(type));
-	}
-}
-
-/*
  * The type a scalar value is compared as, when neither the column nor a
  * "type" entry fixes it: string -> text, number -> numeric, boolean.
  */
@@ -234,181 +245,6 @@ scalar_type(const JsonbValue *value)
 }
 
 /*
- * A JSON scalar as a Datum of "type", through the type's input function
- * unless the value already has that type.
- */
-static Datum
-scalar_datum(const JsonbValue *value, Oid type)
-{
-	Oid			infunc;
-	Oid			ioparam;
-
-	if (type == TEXTOID && value->type == jbvString)
-		return PointerGetDatum(cstring_to_text_with_len(value->val.string.val,
-														value->val.string.len));
-	if (type == NUMERICOID && value->type == jbvNumeric)
-		return NumericGetDatum(value->val.numeric);
-	if (type == BOOLOID && value->type == jbvBool)
-		return BoolGetDatum(value->val.boolean);
-
-	getTypeInputInfo(type, &infunc, &ioparam);
-	return OidInputFunctionCall(infunc, fq_jsonb_value_text(value), ioparam, -1);
-}
-
-/* LIKE pattern text with %, _ and \ escaped (backslash is LIKE's default escape) */
-static char *
-like_pattern(const JsonbValue *value, bool leading, bool trailing)
-{
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	if (leading)
-		appendStringInfoChar(&buf, '%');
-	for (i = 0; i < value->val.string.len; i++)
-	{
-		char		c = value->val.string.val[i];
-
-		if (c == '%' || c == '_' || c == '\\')
-			appendStringInfoChar(&buf, '\\');
-		appendStringInfoChar(&buf, c);
-	}
-	if (trailing)
-		appendStringInfoChar(&buf, '%');
-	return buf.data;
-}
-
-/*
- * The patterns of like / ilike and regex / iregex are checked here, so that
- * an invalid one fails every call.  PostgreSQL finds a pattern invalid only
- * when a comparison gets that far; a custom plan compares it with the
- * column's most common values while estimating selectivity, but a generic
- * plan, which a cached shape soon runs, compares nothing on a call that
- * reaches no row, which would then return nothing where the plain SQL with
- * the pattern written in fails.
- */
-
-/* A LIKE pattern as written, refused as LIKE refuses it: ending in an escape */
-static Datum
-like_datum(const JsonbValue *value)
-{
-	const char *pattern = value->val.string.val;
-	int			len = value->val.string.len;
-	int			i = 0;
-
-	/* a byte scan will do: no server encoding has '\\' inside a character */
-	while (i < len)
-	{
-		if (pattern[i] == '\\' && i + 1 == len)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
-					 errmsg("LIKE pattern must not end with escape character")));
-		i += pattern[i] == '\\' ? 2 : 1;
-	}
-	return PointerGetDatum(cstring_to_text_with_len(pattern, len));
-}
-
-/*
- * A regex pattern, compiled with the flags and collation ~ and ~* use on a
- * data key, so that the scan finds it in PostgreSQL's regex cache.
- */
-static Datum
-regex_datum(const JsonbValue *value, bool case_insensitive)
-{
-	text	   *pattern = cstring_to_text_with_len(value->val.string.val,
-												   value->val.string.len);
-
-	(void) RE_compile_and_cache(pattern,
-								REG_ADVANCED | (case_insensitive ? REG_ICASE : 0),
-								DEFAULT_COLLATION_OID);
-	return PointerGetDatum(pattern);
-}
-
-/*
- * A non-negative integer of at most nine digits, as len_* takes it.
- */
-static bool
-length_datum(const JsonbValue *value, Datum *result)
-{
-	char	   *digits;
-
-	if (value->type != jbvNumeric)
-		return false;
-	digits = fq_jsonb_value_text(value);
-	if (digits[0] == '\0' || strspn(digits, "0123456789") != strlen(digits) ||
-		strlen(digits) > 9)
-		return false;
-	*result = Int32GetDatum(atoi(digits));
-	return true;
-}
-
-/*
- * An array of scalars as an array of elem_type.
- */
-static Datum
-list_datum(const JsonbValue *value, Oid elem_type)
-{
-	JsonbContainer *array = value->val.binary.data;
-	int			n = JsonContainerSize(array);
-	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	int			i;
-
-	for (i = 0; i < n; i++)
-		elems[i] = scalar_datum(getIthJsonbValueFromContainer(array, i), elem_type);
-	get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);
-	return PointerGetDatum(construct_array(elems, n, elem_type,
-										   typlen, typbyval, typalign));
-}
-
-/*
- * The value of a parameter from the filter value it comes from, converted
- * as "source" says.  Returns false when a len_* value is not a non-negative
- * integer (the caller reports it); the types' input functions raise their
- * own errors.  The translator has checked the value's kind already.
- */
-bool
-fq_filter_param_value(const FqParamSource *source, const JsonbValue *value,
-					  Datum *result)
-{
-	switch (source->conv)
-	{
-		case FQ_PARAM_SCALAR:
-			*result = scalar_datum(value, source->elem_type);
-			return true;
-		case FQ_PARAM_LIST:
-			*result = list_datum(value, source->elem_type);
-			return true;
-		case FQ_PARAM_CONTAINS:
-			*result = CStringGetTextDatum(like_pattern(value, true, true));
-			return true;
-		case FQ_PARAM_PREFIX:
-			*result = CStringGetTextDatum(like_pattern(value, false, true));
-			return true;
-		case FQ_PARAM_SUFFIX:
-			*result = CStringGetTextDatum(like_pattern(value, true, false));
-			return true;
-		case FQ_PARAM_LIKE:
-			*result = like_datum(value);
-			return true;
-		case FQ_PARAM_REGEX:
-		case FQ_PARAM_IREGEX:
-			*result = regex_datum(value, source->conv == FQ_PARAM_IREGEX);
-			return true;
-		case FQ_PARAM_JSONB:
-			*result = JsonbPGetDatum(JsonbValueToJsonb((JsonbValue *) value));
-			return true;
-		case FQ_PARAM_LENGTH:
-			return length_datum(value, result);
-		default:
-			elog(ERROR, "unexpected filter parameter conversion %d", (int) source->conv);
-	}
-	return false;				/* keep compiler quiet */
-}
-
-/*
  * Appends the parameter made from the operator value being translated.
  */
 static void
@@ -423,6 +259,8 @@ append_value_param(FqFilterContext *cx, const FqFilterTarget *t,
 	source.elem_type = elem_type;
 	source.parent = cx->value_parent;
 	source.position = cx->value_position;
+	source.op_name = op->name;
+	source.field = t->field;
 	if (!fq_filter_param_value(&source, value, &datum))
 		wrong_value(op->name, t, "a non-negative integer");
 	fq_query_append_param(cx->query, param_type, datum, &source);
@@ -442,8 +280,8 @@ write_comparison(FqFilterContext *cx, const FqFilterTarget *t,
 	if (!OidIsValid(type))
 		type = t->column ? t->column->typid : scalar_type(value);
 
-	append_typed_target(cx, t, type, OidIsValid(cast));
-	appendStringInfo(cx->sql, " %s ", op->sql);
+	fq_append_typed_target(cx, t, type, OidIsValid(cast));
+	fq_append_operator(cx, cast, op->sql);
 	append_value_param(cx, t, op, value, op->conv, type, type);
 }
 
@@ -495,8 +333,9 @@ write_list(FqFilterContext *cx, const FqFilterTarget *t,
 
 	if (negated)
 		appendStringInfoString(cx->sql, "NOT (");
-	append_typed_target(cx, t, type, OidIsValid(cast));
-	appendStringInfoString(cx->sql, " = ANY(");
+	fq_append_typed_target(cx, t, type, OidIsValid(cast));
+	fq_append_operator(cx, cast, "=");
+	appendStringInfoString(cx->sql, "ANY(");
 	append_value_param(cx, t, op, value, op->conv, type, arraytype);
 	appendStringInfoChar(cx->sql, ')');
 	if (negated)
@@ -504,17 +343,20 @@ write_list(FqFilterContext *cx, const FqFilterTarget *t,
 }
 
 /*
- * isnull: true or false, which shapes the SQL (IS NULL / IS NOT NULL) and
- * binds no parameter.
+ * isnull, is_not_null (sql "NOT"): true or false, which shapes the SQL (IS
+ * NULL / IS NOT NULL) and binds no parameter.
  */
 static void
 write_isnull(FqFilterContext *cx, const FqFilterTarget *t,
 			 const FqOperator *op, const JsonbValue *value, Oid cast)
 {
+	bool		is_null;
+
 	if (value->type != jbvBool)
 		wrong_value(op->name, t, "true or false");
-	append_text_target(cx, t, false);
-	appendStringInfoString(cx->sql, value->val.boolean ? " IS NULL" : " IS NOT NULL");
+	is_null = value->val.boolean == (op->sql == NULL);
+	fq_append_text_target(cx, t, false);
+	appendStringInfoString(cx->sql, is_null ? " IS NULL" : " IS NOT NULL");
 }
 
 /*
@@ -528,7 +370,7 @@ write_string(FqFilterContext *cx, const FqFilterTarget *t,
 {
 	if (value->type != jbvString)
 		wrong_value(op->name, t, "a string");
-	append_text_target(cx, t, true);
+	fq_append_text_target(cx, t, true);
 	appendStringInfo(cx->sql, " %s ", op->sql);
 	append_value_param(cx, t, op, value, op->conv, TEXTOID, TEXTOID);
 }
@@ -542,7 +384,7 @@ write_jsonb(FqFilterContext *cx, const FqFilterTarget *t,
 {
 	if (value->type == jbvNull)
 		wrong_value(op->name, t, "a JSON value other than null");
-	append_jsonb_target(cx, t, op->name);
+	fq_append_jsonb_target(cx, t, op->name);
 	appendStringInfo(cx->sql, " %s ", op->sql);
 	append_value_param(cx, t, op, value, op->conv, InvalidOid, JSONBOID);
 }
@@ -565,7 +407,7 @@ write_any_key(FqFilterContext *cx, const FqFilterTarget *t,
 	for (i = 0; i < n; i++)
 		if (getIthJsonbValueFromContainer(array, i)->type != jbvString)
 			wrong_value(op->name, t, "an array of strings");
-	append_jsonb_target(cx, t, op->name);
+	fq_append_jsonb_target(cx, t, op->name);
 	appendStringInfo(cx->sql, " %s ", op->sql);
 	append_value_param(cx, t, op, value, op->conv, TEXTOID, TEXTARRAYOID);
 }
@@ -579,7 +421,7 @@ write_has_key(FqFilterContext *cx, const FqFilterTarget *t,
 {
 	if (value->type != jbvString)
 		wrong_value(op->name, t, "a string");
-	append_jsonb_target(cx, t, op->name);
+	fq_append_jsonb_target(cx, t, op->name);
 	appendStringInfo(cx->sql, " %s ", op->sql);
 	append_value_param(cx, t, op, value, op->conv, TEXTOID, TEXTOID);
 }
@@ -596,10 +438,248 @@ write_length(FqFilterContext *cx, const FqFilterTarget *t,
 	if (value->type != jbvNumeric)
 		wrong_value(op->name, t, "a non-negative integer");
 	appendStringInfoString(cx->sql, "jsonb_array_length(CASE jsonb_typeof(");
-	append_jsonb_target(cx, t, op->name);
+	fq_append_jsonb_target(cx, t, op->name);
 	appendStringInfoString(cx->sql, ") WHEN 'array' THEN ");
-	append_jsonb_target(cx, t, op->name);
+	fq_append_jsonb_target(cx, t, op->name);
 	appendStringInfo(cx->sql, " END) %s ", op->sql);
+	append_value_param(cx, t, op, value, op->conv, InvalidOid, INT4OID);
+}
+
+/*
+ * strictly_contains: @> and not equal, the operand bound once and named
+ * twice.
+ */
+static void
+write_strict_contains(FqFilterContext *cx, const FqFilterTarget *t,
+					  const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	appendStringInfoChar(cx->sql, '(');
+	fq_append_jsonb_target(cx, t, op->name);
+	appendStringInfoString(cx->sql, " @> ");
+	append_value_param(cx, t, op, value, op->conv, InvalidOid, JSONBOID);
+	appendStringInfoString(cx->sql, " AND ");
+	fq_append_jsonb_target(cx, t, op->name);
+	appendStringInfo(cx->sql, " <> $%d::jsonb)", cx->query->nparams);
+}
+
+/*
+ * path_exists (@?), path_match (@@): a jsonpath, parsed at translation.
+ */
+static void
+write_jsonpath(FqFilterContext *cx, const FqFilterTarget *t,
+			   const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	if (value->type != jbvString)
+		wrong_value(op->name, t, "a string holding a jsonpath");
+	fq_append_jsonb_target(cx, t, op->name);
+	appendStringInfo(cx->sql, " %s ", op->sql);
+	append_value_param(cx, t, op, value, op->conv, InvalidOid, JSONPATHOID);
+}
+
+/*
+ * matches plain_query phrase_query websearch_query: to_tsvector of the
+ * text @@ the query, made at translation (so that its syntax is checked
+ * there) with the configuration the operator object's "config" names, or
+ * the session's.  The configuration is a literal of the shape, resolved
+ * here and written into the SQL by its schema-qualified name,
+ * "to_tsvector('pg_catalog.english'::regconfig, ...)" -- the form an
+ * expression index over to_tsvector has -- so that the SQL and the query
+ * parameter use the same configuration whatever the search_path; the
+ * shape memo does not keep such a translation, as the name may mean
+ * another configuration under another search_path.
+ */
+static void
+write_fulltext(FqFilterContext *cx, const FqFilterTarget *t,
+			   const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	JsonbValue	configval;
+	JsonbValue *found = NULL;
+	Oid			config = InvalidOid;
+	char	   *config_name = NULL;
+	List	   *names;
+
+	if (value->type != jbvString)
+		wrong_value(op->name, t, "a string");
+	if (cx->operator_object)
+		found = getKeyJsonValueFromContainer(cx->operator_object, "config", 6, &configval);
+	if (found)
+	{
+		if (found->type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"config\" of field \"%s\" must be a string naming a text search configuration",
+							t->field)));
+		config_name = pnstrdup(found->val.string.val, found->val.string.len);
+		names = stringToQualifiedNameList(config_name);
+		config = get_ts_config_oid(names, true);
+		cx->query->uses_search_path = true;
+		if (!OidIsValid(config))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("text search configuration \"%s\" does not exist",
+							NameListToString(names)),
+					 errdetail("The \"config\" of operator \"%s\" on field \"%s\" names it.",
+							   op->name, t->field)));
+	}
+	appendStringInfoString(cx->sql, "to_tsvector(");
+	if (config_name)
+		appendStringInfo(cx->sql, "%s::regconfig, ",
+						 quote_literal_cstr(fq_ts_config_name(config)));
+	fq_append_text_target(cx, t, true);
+	appendStringInfoString(cx->sql, ") @@ ");
+	append_value_param(cx, t, op, value, op->conv, config, TSQUERYOID);
+}
+
+/* The type a network operator reads the target as: inet, or "type" cidr */
+static Oid
+inet_type(const FqFilterTarget *t, const FqOperator *op, Oid cast)
+{
+	if (!OidIsValid(cast))
+		return INETOID;
+	if (cast != INETOID && cast != CIDROID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("operator \"%s\" on field \"%s\" needs \"type\" inet or cidr, not %s",
+						op->name, t->field, format_type_be(cast))));
+	return cast;
+}
+
+/*
+ * is_ipv4 is_ipv6 is_private is_public is_loopback is_multicast
+ * is_link_local: true or false, which shapes the SQL (the class, or NOT the
+ * class) and binds no parameter.
+ */
+static void
+write_inet_class(FqFilterContext *cx, const FqFilterTarget *t,
+				 const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	Oid			type = inet_type(t, op, cast);
+
+	if (value->type != jbvBool)
+		wrong_value(op->name, t, "true or false");
+	if (!value->val.boolean)
+		appendStringInfoString(cx->sql, "NOT (");
+	fq_append_inet_class(cx, t, op->sql, type);
+	if (!value->val.boolean)
+		appendStringInfoChar(cx->sql, ')');
+}
+
+/*
+ * in_subnet contains_subnet, and overlaps with "type" inet or cidr: an
+ * address or subnet as a string.
+ */
+static void
+write_inet(FqFilterContext *cx, const FqFilterTarget *t,
+		   const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	Oid			type = inet_type(t, op, cast);
+
+	if (value->type != jbvString)
+		wrong_value(op->name, t, "a string holding an address or subnet");
+	fq_append_cast_target(cx, t, type);
+	appendStringInfo(cx->sql, " %s ", op->sql);
+	append_value_param(cx, t, op, value, op->conv, type, type);
+}
+
+/*
+ * overlaps contains_date adjacent strictly_left strictly_right not_left
+ * not_right: the target read as a daterange, or the range type "type"
+ * names; the operand a range as text, for contains_date a value of the
+ * range's element type.
+ */
+static void
+write_range(FqFilterContext *cx, const FqFilterTarget *t,
+			const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	Oid			type = OidIsValid(cast) ? cast : DATERANGEOID;
+	bool		element = strcmp(op->sql, "@>") == 0;
+	Oid			param_type;
+
+	if (type == INETOID || type == CIDROID)
+	{
+		if (strcmp(op->sql, "&&") == 0)
+		{
+			write_inet(cx, t, op, value, cast);
+			return;
+		}
+	}
+	if (get_typtype(type) != TYPTYPE_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("operator \"%s\" on field \"%s\" needs a range type, not %s",
+						op->name, t->field, format_type_be(type)),
+				 errhint("Valid types are daterange (the default), tstzrange, tsrange, int4range, int8range and numrange%s.",
+						 strcmp(op->sql, "&&") == 0 ? ", and inet or cidr for overlaps" : "")));
+	param_type = element ? get_range_subtype(type) : type;
+	if (value->type != jbvString && !(element && value->type == jbvNumeric))
+		wrong_value(op->name, t, element ? "a string or number" : "a string holding a range");
+	fq_append_cast_target(cx, t, type);
+	appendStringInfo(cx->sql, " %s ", op->sql);
+	append_value_param(cx, t, op, value, op->conv, param_type, param_type);
+}
+
+/*
+ * ancestor_of descendant_of matches_lquery matches_ltxtquery
+ * matches_any_lquery: the target read as ltree, the operand an ltree, an
+ * lquery, an ltxtquery or an array of lqueries; the operator is the ltree
+ * extension's, named in its schema.
+ */
+static void
+write_ltree(FqFilterContext *cx, const FqFilterTarget *t,
+			const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	Oid			nsp = fq_ltree_schema();
+	Oid			ltree = fq_ltree_type("ltree");
+	Oid			operand;
+	Oid			param_type;
+	bool		list = op->conv == FQ_PARAM_LIST;
+
+	if (strcmp(op->sql, "~") == 0 || list)
+		operand = fq_ltree_type("lquery");
+	else if (strcmp(op->sql, "@") == 0)
+		operand = fq_ltree_type("ltxtquery");
+	else
+		operand = ltree;
+	if (list)
+	{
+		JsonbContainer *array;
+		int			i;
+
+		if (!fq_is_container(value, false))
+			wrong_value(op->name, t, "an array of strings");
+		array = value->val.binary.data;
+		for (i = 0; i < (int) JsonContainerSize(array); i++)
+			if (getIthJsonbValueFromContainer(array, i)->type != jbvString)
+				wrong_value(op->name, t, "an array of strings");
+		param_type = get_array_type(operand);
+	}
+	else
+	{
+		if (value->type != jbvString)
+			wrong_value(op->name, t, "a string");
+		param_type = operand;
+	}
+	fq_append_cast_target(cx, t, ltree);
+	appendStringInfo(cx->sql, " OPERATOR(%s.%s) ",
+					 quote_identifier(get_namespace_name(nsp)), op->sql);
+	append_value_param(cx, t, op, value, op->conv, operand, param_type);
+}
+
+/*
+ * depth_*: nlevel of the target read as ltree, compared with a
+ * non-negative integer.
+ */
+static void
+write_ltree_depth(FqFilterContext *cx, const FqFilterTarget *t,
+				  const FqOperator *op, const JsonbValue *value, Oid cast)
+{
+	Oid			nsp = fq_ltree_schema();
+
+	if (value->type != jbvNumeric)
+		wrong_value(op->name, t, "a non-negative integer");
+	appendStringInfo(cx->sql, "%s.nlevel(", quote_identifier(get_namespace_name(nsp)));
+	fq_append_cast_target(cx, t, fq_ltree_type("ltree"));
+	appendStringInfo(cx->sql, ") %s ", op->sql);
 	append_value_param(cx, t, op, value, op->conv, InvalidOid, INT4OID);
 }
 
@@ -615,6 +695,14 @@ static const OperatorWriter writers[] =
 	[FQ_OPF_ANY_KEY] = write_any_key,
 	[FQ_OPF_HAS_KEY] = write_has_key,
 	[FQ_OPF_LENGTH] = write_length,
+	[FQ_OPF_STRICT_CONTAINS] = write_strict_contains,
+	[FQ_OPF_JSONPATH] = write_jsonpath,
+	[FQ_OPF_FULLTEXT] = write_fulltext,
+	[FQ_OPF_INET_CLASS] = write_inet_class,
+	[FQ_OPF_INET] = write_inet,
+	[FQ_OPF_RANGE] = write_range,
+	[FQ_OPF_LTREE] = write_ltree,
+	[FQ_OPF_LTREE_DEPTH] = write_ltree_depth,
 };
 
 StaticAssertDecl(lengthof(writers) == FQ_OPF_COUNT,
@@ -632,7 +720,8 @@ fq_operator_append(FqFilterContext *cx, const FqFilterTarget *t,
 {
 	if (value->type == jbvNull)
 		wrong_value(op->name, t,
-					op->family == FQ_OPF_ISNULL ? "true or false"
+					op->family == FQ_OPF_ISNULL || op->family == FQ_OPF_INET_CLASS ?
+					"true or false"
 					: "a value, not null (use isnull to test for null)");
 	writers[op->family] (cx, t, op, value, cast);
 }

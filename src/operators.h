@@ -15,6 +15,7 @@
 #include "utils/jsonb.h"
 
 #include "sqlbuild.h"
+#include "optypes.h"
 
 /*
  * How an operator checks its operand and writes its condition; one writer
@@ -31,6 +32,15 @@ typedef enum FqOperatorFamily
 	FQ_OPF_ANY_KEY,				/* jsonb target <sql> $n::text[] */
 	FQ_OPF_HAS_KEY,				/* jsonb target <sql> $n::text */
 	FQ_OPF_LENGTH,				/* array length of the target <sql> $n::integer */
+	FQ_OPF_STRICT_CONTAINS,		/* (target @> $n::jsonb AND target <> $n) */
+	FQ_OPF_JSONPATH,			/* jsonb target <sql> $n::jsonpath */
+	FQ_OPF_FULLTEXT,			/* to_tsvector([cfg,] text) @@ $n::tsquery */
+	FQ_OPF_INET_CLASS,			/* family / special ranges of an address, no
+								 * parameter (sql: which class) */
+	FQ_OPF_INET,				/* target::inet <sql> $n::inet */
+	FQ_OPF_RANGE,				/* target::range <sql> $n (overlaps: inet too) */
+	FQ_OPF_LTREE,				/* target::ltree <sql> $n::ltree/lquery/... */
+	FQ_OPF_LTREE_DEPTH,			/* nlevel(target::ltree) <sql> $n::integer */
 	FQ_OPF_COUNT
 } FqOperatorFamily;
 
@@ -44,32 +54,6 @@ typedef struct FqOperator
 	FqParamConv conv;			/* how the operand becomes the parameter */
 } FqOperator;
 
-/* What a condition applies to: a native column, or a key path in data */
-typedef struct FqFilterTarget
-{
-	const FqColumn *column;		/* NULL for a data key path */
-	List	   *keys;			/* storage keys, outermost first */
-	const char *field;			/* the field as written, for messages */
-} FqFilterTarget;
-
-typedef struct FqFilterContext
-{
-	FqQuery    *query;
-	StringInfo	sql;			/* = &query->sql */
-	/* the operator value being translated: its container and position */
-	const JsonbContainer *value_parent;
-	int			value_position;
-} FqFilterContext;
-
-/* Is the value a JSON object (object) or array (!object)? */
-static inline bool
-fq_is_container(const JsonbValue *value, bool object)
-{
-	return value->type == jbvBinary &&
-		(object ? JsonContainerIsObject(value->val.binary.data)
-		 : JsonContainerIsArray(value->val.binary.data));
-}
-
 /* The operator a key spells (any case, underscores ignored), or NULL */
 extern const FqOperator *fq_operator_find(const char *key, int len);
 
@@ -80,7 +64,5 @@ extern void fq_operator_append(FqFilterContext *cx, const FqFilterTarget *t,
 							   const FqOperator *op, const JsonbValue *value,
 							   Oid cast);
 
-extern bool fq_filter_param_value(const FqParamSource *source,
-								  const JsonbValue *value, Datum *result);
 
 #endif							/* FQ_OPERATORS_H */

@@ -101,6 +101,7 @@ translate_query(FqQuery *query, const FqSource *source, FqQueryKind kind,
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
 	query->param_sources = palloc(sizeof(FqParamSource) * query->maxparams);
 	query->translation_reused = false;
+	query->uses_search_path = false;
 	query->nnamed_types = 0;
 
 	appendStringInfo(&query->sql, "SELECT %s FROM %s",

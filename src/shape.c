@@ -22,7 +22,8 @@
  * The translator records for each parameter the filter value it came from
  * and how it was converted (query.h, FqParamSource).  When a translation is
  * remembered, every scalar of the filter that is *not* inside a parameter's
- * value is a literal of the shape: a "type" cast, isnull's true or false.
+ * value is a literal of the shape: a "type" cast, a full-text "config",
+ * isnull's (is_not_null's, is_ipv4's ...) true or false.
  * The translator may have let those shape the SQL, so the translation is
  * reused only for a call whose literals are equal, byte for byte.  Values
  * inside a parameter's value reach the statement only through that
@@ -43,6 +44,8 @@
  * and quoted name are compared on every lookup as well.  The callbacks are
  * registered at load time, and a translation during which any invalidation
  * arrived is not remembered: it may have read the catalog before the change.
+ * Nor is one that resolved a name through the search_path (a full-text
+ * "config"), which another call may resolve to another object.
  *
  * The memo holds at most fraiseql.plan_cache_size shapes, dropping the
  * least recently used; with the plan cache off (0) it is off too.
@@ -92,6 +95,8 @@ typedef struct ShapeParam
 	Oid			elem_type;
 	Oid			type;			/* the parameter's type */
 	int			node;			/* the filter value, or -1 for limit/offset */
+	const char *op_name;		/* FqParamSource's: a static string */
+	const char *field;			/* FqParamSource's, in the variant */
 } ShapeParam;
 
 /* A scalar of the filter that the translation was made with */
@@ -472,6 +477,7 @@ reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *que
 	query->param_values = palloc(sizeof(Datum) * query->maxparams);
 	query->param_sources = NULL;	/* only a translation needs them */
 	query->translation_reused = true;
+	query->uses_search_path = false;
 	query->nnamed_types = 0;
 
 	for (i = 0; i < nparams; i++)
@@ -491,6 +497,8 @@ reuse_variant(const ShapeVariant *variant, const FqShapeCall *call, FqQuery *que
 			source.elem_type = p->elem_type;
 			source.parent = NULL;
 			source.position = 0;
+			source.op_name = p->op_name;
+			source.field = p->field;
 			if (!fq_filter_param_value(&source, &call->nodes[p->node].value,
 									   &query->param_values[i]))
 				return false;
@@ -638,6 +646,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	bool	   *in_param;
 	int			nliterals = 0;
 	Size		bytes_len = 0;
+	Size		fields_len = 0;
 	Size		size;
 	ShapeVariant *variant;
 	ShapeEntry *entry;
@@ -647,7 +656,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	int			j;
 
 	if (!call->usable || query->nparams > SHAPE_MAX_PARAMS ||
-		query->sql.len >= SHAPE_MAX_SQL)
+		query->sql.len >= SHAPE_MAX_SQL || query->uses_search_path)
 		return;
 	/* the translation may have read the catalog from before a change */
 	if (memo_invalidations != call->invalidations)
@@ -664,8 +673,14 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 		params[i].elem_type = src->elem_type;
 		params[i].type = query->param_types[i];
 		params[i].node = -1;
+		params[i].op_name = NULL;
+		params[i].field = NULL;
 		if (src->conv == FQ_PARAM_LIMIT || src->conv == FQ_PARAM_OFFSET)
 			continue;
+		params[i].op_name = src->op_name;
+		params[i].field = src->field;
+		if (src->field)
+			fields_len += strlen(src->field) + 1;
 		params[i].node = node_of(call, src);
 		Assert(params[i].node >= 0);
 		if (params[i].node < 0)
@@ -691,7 +706,7 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 	size = MAXALIGN(sizeof(ShapeVariant)) +
 		MAXALIGN(sizeof(ShapeParam) * query->nparams) +
 		MAXALIGN(sizeof(ShapeLiteral) * nliterals) +
-		query->sql.len + 1 + bytes_len;
+		query->sql.len + 1 + bytes_len + fields_len;
 	variant = MemoryContextAlloc(memo_context, size);
 	p = (char *) variant + MAXALIGN(sizeof(ShapeVariant));
 	variant->params = (ShapeParam *) p;
@@ -719,6 +734,21 @@ fq_shape_remember(FqShapeCall *call, const FqQuery *query)
 			lit->offset = bytes_len;
 			memcpy(variant->literal_bytes + bytes_len, bytes, lit->len);
 			bytes_len += lit->len;
+		}
+	}
+	/* the field names, after the literal bytes */
+	p = variant->literal_bytes + bytes_len;
+	for (i = 0; i < variant->nparams; i++)
+	{
+		ShapeParam *param = &variant->params[i];
+
+		if (param->field)
+		{
+			int			len = strlen(param->field) + 1;
+
+			memcpy(p, param->field, len);
+			param->field = p;
+			p += len;
 		}
 	}
 

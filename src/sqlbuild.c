@@ -17,14 +17,20 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/transam.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
+#include "utils/fmgroids.h"
 #include "utils/numeric.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "sqlbuild.h"
@@ -45,6 +51,16 @@ static const struct
 	{"timestamptz", TIMESTAMPTZOID},
 	{"timestamp", TIMESTAMPOID},
 	{"uuid", UUIDOID},
+	/* for the network, range and ltree operators (ltree: see fq_cast_type) */
+	{"inet", INETOID},
+	{"cidr", CIDROID},
+	{"daterange", DATERANGEOID},
+	{"tstzrange", TSTZRANGEOID},
+	{"tsrange", TSRANGEOID},
+	{"int4range", INT4RANGEOID},
+	{"int8range", INT8RANGEOID},
+	{"numrange", NUMRANGEOID},
+	{"ltree", InvalidOid},
 };
 
 static const char *type_name(Oid typid, Oid *nsp);
@@ -68,7 +84,7 @@ fq_sqlbuild_init(void)
 							 NULL, NULL, NULL);
 }
 
-#define CAST_TYPE_HINT "Valid types are text, numeric, bigint, integer, boolean, date, timestamptz, timestamp and uuid."
+#define CAST_TYPE_HINT "Valid types are text, numeric, bigint, integer, boolean, date, timestamptz, timestamp, uuid, inet, cidr, daterange, tstzrange, tsrange, int4range, int8range, numrange and ltree."
 
 /*
  * Appends "$n::type" and records the parameter and where its value came
@@ -236,7 +252,8 @@ fq_cast_type(const JsonbValue *value)
 			if ((int) strlen(cast_types[i].name) == value->val.string.len &&
 				pg_strncasecmp(cast_types[i].name, value->val.string.val,
 							   value->val.string.len) == 0)
-				return cast_types[i].typid;
+				return OidIsValid(cast_types[i].typid) ? cast_types[i].typid :
+					fq_extension_type("ltree", "ltree");
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -246,6 +263,100 @@ fq_cast_type(const JsonbValue *value)
 					"(not a string)"),
 			 errhint(CAST_TYPE_HINT)));
 	return InvalidOid;			/* keep compiler quiet */
+}
+
+/*
+ * The schema an extension is installed in; InvalidOid when it is not
+ * installed (PostgreSQL 15 does not export get_extension_schema).
+ */
+Oid
+fq_extension_schema(const char *extname)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Oid			nsp = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum(extname));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+		nsp = ((Form_pg_extension) GETSTRUCT(tuple))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return nsp;
+}
+
+/*
+ * A type an extension defines, found in the extension's schema through the
+ * catalog (its OID differs between databases): 42704 with a hint when the
+ * extension is not installed.
+ */
+Oid
+fq_extension_type(const char *extname, const char *typname)
+{
+	Oid			nsp = fq_extension_schema(extname);
+	Oid			typid = InvalidOid;
+
+	if (OidIsValid(nsp))
+		typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+								CStringGetDatum(typname), ObjectIdGetDatum(nsp));
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type \"%s\" of extension \"%s\" does not exist", typname, extname),
+				 errdetail("The %s operators and casts need the %s extension.", extname, extname),
+				 errhint("Run CREATE EXTENSION %s in this database.", extname)));
+	return typid;
+}
+
+/*
+ * Records that the statement names a type outside pg_catalog by its
+ * schema-qualified name without binding a parameter of it (a cast of a
+ * stored value, a function or operator of the type's extension).
+ */
+void
+fq_query_note_type(FqQuery *query, Oid typid)
+{
+	Oid			nsp;
+
+	(void) type_name(typid, &nsp);
+	if (nsp != PG_CATALOG_NAMESPACE || typid >= FirstGenbkiObjectId)
+		note_named_type(query, typid, nsp);
+}
+
+/*
+ * The value at a key path below "base", a jsonb expression (an array
+ * element of a quantifier): base->'a'->>'b'; no keys: the value itself,
+ * base #>> '{}' as text.  A NULL base is the source's data column
+ * (fq_append_data_path).
+ */
+void
+fq_append_value_path(FqQuery *query, const char *base, List *keys, bool as_text)
+{
+	ListCell   *lc;
+
+	if (base == NULL)
+	{
+		fq_append_data_path(query, keys, as_text);
+		return;
+	}
+	if (keys == NIL)
+	{
+		appendStringInfo(&query->sql, as_text ? "(%s #>> '{}')" : "%s", base);
+		return;
+	}
+	appendStringInfoString(&query->sql, base);
+	foreach(lc, keys)
+	{
+		bool		last = lnext(keys, lc) == NULL;
+
+		appendStringInfoString(&query->sql, last && as_text ? "->>" : "->");
+		appendStringInfoString(&query->sql, quote_literal_cstr(lfirst(lc)));
+	}
 }
 
 /*

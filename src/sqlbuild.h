@@ -37,6 +37,12 @@ typedef enum FqParamConv
 	FQ_PARAM_IREGEX,			/* ... as a case-insensitive one */
 	FQ_PARAM_JSONB,				/* any JSON value as jsonb */
 	FQ_PARAM_LENGTH,			/* a non-negative integer as integer */
+	FQ_PARAM_JSONPATH,			/* a string as jsonpath, checked */
+	FQ_PARAM_TSQUERY,			/* a string through to_tsquery (elem_type:
+								 * the regconfig, or the session's) */
+	FQ_PARAM_PLAINTSQUERY,		/* ... plainto_tsquery */
+	FQ_PARAM_PHRASETSQUERY,		/* ... phraseto_tsquery */
+	FQ_PARAM_WEBTSQUERY,		/* ... websearch_to_tsquery */
 	FQ_PARAM_NONE				/* (an operator that binds no parameter) */
 } FqParamConv;
 
@@ -47,6 +53,9 @@ typedef struct FqParamSource
 	/* the filter value it comes from: its container and position there */
 	const JsonbContainer *parent;
 	int			position;
+	/* the operator and field, for the detail of a conversion's error */
+	const char *op_name;		/* a static string (the operator table's) */
+	const char *field;
 } FqParamSource;
 
 /* Parameter types whose schema-qualified names a statement records */
@@ -78,6 +87,12 @@ typedef struct FqQuery
 	uint32		named_type_hashes[FQ_MAX_NAMED_TYPES];
 	uint32		named_schema_hashes[FQ_MAX_NAMED_TYPES];
 	bool		translation_reused; /* the shape's translation was remembered */
+	/*
+	 * The translation resolved a name through the search_path (a text
+	 * search configuration), so another call of the shape may mean another
+	 * object: shape.c does not remember it.
+	 */
+	bool		uses_search_path;
 	FqQueryKind kind;			/* rows (read by a cursor) or count */
 } FqQuery;
 
@@ -107,6 +122,11 @@ extern char *fq_storage_key(const char *name, int len);
 extern Oid	fq_cast_type(const JsonbValue *value);
 extern void fq_append_data_path(FqQuery *query, List *keys, bool as_text);
 extern void fq_append_data_jsonb(FqQuery *query, List *keys);
+extern void fq_append_value_path(FqQuery *query, const char *base, List *keys,
+								 bool as_text);
+extern Oid	fq_extension_schema(const char *extname);
+extern Oid	fq_extension_type(const char *extname, const char *typname);
+extern void fq_query_note_type(FqQuery *query, Oid typid);
 extern char *fq_jsonb_value_text(const JsonbValue *value);
 
 #endif							/* FQ_SQLBUILD_H */
