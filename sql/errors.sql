@@ -115,3 +115,6 @@ SELECT err($$SELECT fraiseql.count('tv_ok', '{"t": {"descendant_of": "a.b"}}')$$
 SELECT err($$SELECT fraiseql.count('tv_ok', '{"lines": {"_some": {"sku": {"eq": null}}}}')$$);
 SELECT err($$SELECT fraiseql.count('tv_ok', '{"lines": {"_every": "x"}}')$$);
 SELECT err($$SELECT fraiseql.count('tv_ok', '{"_none": {}}')$$);
+-- a misspelled operator is named as one, with the nearest valid spelling (issue 21)
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"status": {"eqq": "x"}}')$$);
+SELECT err($$SELECT fraiseql.count('tv_ok', '{"profile": {"city": {"startWith": "x"}}}')$$);

@@ -387,14 +387,30 @@ translate_object(FqFilterContext *cx, JsonbContainer *object, List *prefix, int 
 
 			fq_check_field_name(k.val.string.val, k.val.string.len);
 			t.field = field;
-			if (!fq_is_container(&v, true))
+			/*
+			 * A scalar under a field: at the top level the operator object
+			 * is missing; below a field, the key was most likely meant as an
+			 * operator ({"status": {"eqq": "x"}}), which is what to say.
+			 */
+			if (!fq_is_container(&v, true) && prefix == NIL)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("filter for field \"%s\" must be an object", field),
-						 prefix == NIL ?
-						 errhint("Write {\"%s\": {\"eq\": value}}, or nest fields for a path.", field) :
-						 errhint("\"%s\" is not an operator, so it was read as a nested field. %s",
-								 field, fq_operator_hint())));
+						 errhint("Write {\"%s\": {\"eq\": value}}, or nest fields for a path.", field)));
+			if (!fq_is_container(&v, true))
+			{
+				const char *closest = fq_operator_closest(k.val.string.val,
+														  k.val.string.len);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown operator \"%s\" for field \"%s\"",
+								field, (char *) llast(prefix)),
+						 errdetail("A key that is not an operator is read as a nested field, whose value must be an object."),
+						 closest ?
+						 errhint("Did you mean \"%s\"? %s", closest, fq_operator_hint()) :
+						 errhint("%s", fq_operator_hint())));
+			}
 
 			/* a top-level field may name a native column (not in an element) */
 			if (prefix == NIL && cx->base == NULL)

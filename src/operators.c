@@ -33,6 +33,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
+#include "utils/varlena.h"
 
 #include "operators.h"
 
@@ -173,6 +174,39 @@ fq_operator_find(const char *key, int len)
 		if (strcmp(operators[i].canonical, canonical) == 0)
 			return &operators[i];
 	return NULL;
+}
+
+/*
+ * The operator a misspelled key most likely meant: the name of the spelling
+ * (any alias) nearest to it by edit distance, compared as lookups compare
+ * (lower case, underscores ignored), if it is within two edits; else NULL.
+ */
+const char *
+fq_operator_closest(const char *key, int len)
+{
+	char		canonical[32];
+	int			n = 0;
+	int			best = 3;
+	const char *name = NULL;
+
+	for (int i = 0; i < len && n < (int) sizeof(canonical) - 1; i++)
+		if (key[i] != '_')
+			canonical[n++] = pg_ascii_tolower((unsigned char) key[i]);
+	canonical[n] = '\0';
+	for (int i = 0; i < (int) lengthof(operators); i++)
+	{
+		int			d = varstr_levenshtein_less_equal(canonical, n,
+													  operators[i].canonical,
+													  strlen(operators[i].canonical),
+													  1, 1, 1, best - 1, false);
+
+		if (d < best)
+		{
+			best = d;
+			name = operators[i].name;
+		}
+	}
+	return name;
 }
 
 /*

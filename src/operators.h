@@ -59,6 +59,7 @@ extern const FqOperator *fq_operator_find(const char *key, int len);
 
 /* "Valid operators are ...": the hint of every error about operators */
 extern const char *fq_operator_hint(void);
+extern const char *fq_operator_closest(const char *key, int len);
 
 extern void fq_operator_append(FqFilterContext *cx, const FqFilterTarget *t,
 							   const FqOperator *op, const JsonbValue *value,
