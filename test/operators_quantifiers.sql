@@ -154,7 +154,7 @@ SELECT throws_ok($$SELECT * FROM fraiseql.stream('tv_q', '{"lines": {"_some": [1
 SELECT throws_ok($$SELECT * FROM fraiseql.stream('tv_q', '{"_every": {"sku": {"eq": 1}}}')$$, '22023',
                  '_every must be inside a field', 'a quantifier at the top: 22023');
 SELECT throws_ok($$SELECT * FROM fraiseql.stream('tv_q', '{"lines": {"_none": {"sku": {"bogus": 1}}}}')$$, '22023',
-                 'filter for field "bogus" must be an object', 'an unknown operator inside: 22023');
+                 'unknown operator "bogus" for field "sku"', 'an unknown operator inside: 22023');
 SELECT throws_ok($$SELECT * FROM fraiseql.stream('tv_q', '{"lines": {"_none": {"sku": {"eq": 1, "bogus": 1}}}}')$$, '22023',
                  'unknown operator "bogus" on field "sku"', 'an unknown operator beside one: 22023');
 SELECT throws_ok($$SELECT * FROM fraiseql.stream('tv_q', '{"lines": {"_some": {"sku": {"regex": "("}}}}')$$, '2201B',
