@@ -74,10 +74,22 @@ FROM tb_user u LEFT JOIN tb_org o ON o.pk_org = u.fk_org;
 CREATE VIEW v_user_nested AS
 SELECT v.id, jsonb_build_object('user', v.data, 'uid', v.id, 'org_name', v.data->'org'->'name') AS data
 FROM v_user v;
+-- optional keys as FraiseQL adds them, || CASE WHEN x IS NOT NULL THEN
+-- jsonb_build_object('k', x) ELSE '{}' END (each branch an object), one
+-- overriding a key of the left side in some rows only, and a constant object
+CREATE VIEW v_user_opt AS
+SELECT u.id,
+       jsonb_build_object('id', u.id, 'email', u.email, 'age', u.age, 'price', u.price, 'nick', 'base')
+       || CASE WHEN u.nick IS NOT NULL THEN jsonb_build_object('nick', u.nick) ELSE '{}' END
+       || CASE WHEN u.active THEN jsonb_build_object('state', 'on', 'email', 'hidden') ELSE '{}'::jsonb END
+       || '{"src": "const", "meta": {"v": 1}}'::jsonb
+       || CASE WHEN u.profile IS NULL THEN '{}' ELSE jsonb_build_object('profile', u.profile) END AS data
+FROM tb_user u;
 CREATE TABLE tv_user AS SELECT * FROM v_user;
 CREATE TABLE tv_user_nested AS SELECT * FROM v_user_nested;
+CREATE TABLE tv_user_opt AS SELECT * FROM v_user_opt;
 -- all-visible from the start, so that autovacuum cannot change a plan below
-VACUUM ANALYZE tb_org, tb_user, tb_post, tv_user, tv_user_nested;
+VACUUM ANALYZE tb_org, tb_user, tb_post, tv_user, tv_user_nested, tv_user_opt;
 
 -- the rows of a stream, in its order (sorted when there is no order_by)
 CREATE FUNCTION rows_of(src regclass, f jsonb, o jsonb, l bigint, off bigint, mode text)
@@ -213,6 +225,20 @@ INSERT INTO cases (src, f, o, l, off) VALUES
 ('v_user_nested', '{"user": {"nick": {"isnull": true}}}', NULL, NULL, NULL),
 ('v_user_nested', '{"user": {"createdAt": {"lt": "2024-03-10T03:00:00-07:00", "type": "timestamptz"}}}', NULL, NULL, NULL),
 ('v_user_nested', NULL, '[{"field": "user.createdAt", "direction": "desc", "type": "timestamptz"}, {"field": "id"}]', 20, NULL);
+-- optional keys and a constant object
+INSERT INTO cases (src, f, o, l, off) VALUES
+('v_user_opt', '{"email": {"eq": "user5@example.com"}}', NULL, NULL, NULL),
+('v_user_opt', '{"email": {"eq": "user8@example.com"}}', NULL, NULL, NULL),
+('v_user_opt', '{"email": {"eq": "hidden"}}', NULL, NULL, NULL),
+('v_user_opt', '{"email": {"isnull": true}}', NULL, NULL, NULL),
+('v_user_opt', '{"nick": {"eq": "base"}}', NULL, NULL, NULL),
+('v_user_opt', '{"nick": {"startswith": "Nick1"}}', NULL, NULL, NULL),
+('v_user_opt', '{"state": {"isnull": true}}', NULL, NULL, NULL),
+('v_user_opt', '{"src": {"eq": "const"}, "meta": {"v": {"eq": 1}}}', NULL, NULL, NULL),
+('v_user_opt', '{"profile": {"rank": {"gte": 15}}}', NULL, NULL, NULL),
+('v_user_opt', '{"profile": {"isnull": true}}', NULL, NULL, NULL),
+('v_user_opt', '{"age": {"lt": 10}}', '[{"field": "email"}, {"field": "id"}]', 20, 5),
+('v_user_opt', '{"price": {"gt": 140}}', '[{"field": "price", "type": "numeric"}, {"field": "id"}]', 20, NULL);
 
 -- every case: the same rows with pushdown off, on and all, and on the tv_ copy
 SELECT n, cardinality(off) AS rows, off = on_ AND off = all_ AND off = tv AS same
@@ -259,6 +285,12 @@ SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', order_by => '[{"fie
 SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', '{"org": {"name": {"eq": "org7"}}}')$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
 -- through the view over the view
 SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user_nested', '{"user": {"email": {"eq": "user5@example.com"}}}')$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
+-- optional keys (|| CASE ... ELSE '{}' END) do not hide the other keys: each
+-- CASE's branches give the left side's price, so the condition is on the
+-- column itself (its index is the planner's to pick); email, which one CASE
+-- overrides in some rows, is that CASE
+SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user_opt', '{"price": {"gt": 140}}')$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
+SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user_opt', '{"email": {"eq": "user1@example.com"}}')$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');
 -- the same stream with pushdown off: the object is built for every row
 SET fraiseql.view_pushdown = off;
 SELECT * FROM plan($$SELECT * FROM fraiseql.stream('v_user', '{"email": {"eq": "user5@example.com"}}')$$, ', ANALYZE, TIMING OFF, SUMMARY OFF, VERBOSE');

@@ -107,6 +107,7 @@ typedef struct Val
 } Val;
 
 static Val *getkey(Expr *e, const char *key);
+static Val *concat_fallback(Val *rv, Expr *l, const char *key);
 
 /*
  * Whether a cast that can fail (text to a type) may go into the view's new
@@ -315,16 +316,43 @@ is_build_object(Expr *e)
 	return true;
 }
 
-/* An expression that is always a JSON object, never SQL NULL */
+/* A jsonb constant that is an object: '{}' in a CASE branch of || */
+static bool
+is_object_const(Expr *e)
+{
+	Const	   *c = (Const *) e;
+
+	return IsA(e, Const) && c->consttype == JSONBOID && !c->constisnull &&
+		JB_ROOT_IS_OBJECT(DatumGetJsonbP(c->constvalue));
+}
+
+/*
+ * An expression that is always a JSON object, never SQL NULL: the operands
+ * || merges key by key.  FraiseQL views add optional keys with
+ * "|| CASE WHEN x IS NOT NULL THEN jsonb_build_object('k', x) ELSE '{}' END",
+ * a CASE whose every branch (ELSE included) is an object.
+ */
 static bool
 is_known_object(Expr *e)
 {
 	check_stack_depth();
-	if (is_build_object(e))
+	if (is_build_object(e) || is_object_const(e))
 		return true;
 	if (IsA(e, OpExpr) && ((OpExpr *) e)->opno == FQ_OP_JSONB_CONCAT)
 		return is_known_object(linitial(((OpExpr *) e)->args)) &&
 			is_known_object(lsecond(((OpExpr *) e)->args));
+	if (IsA(e, CaseExpr))
+	{
+		CaseExpr   *c = (CaseExpr *) e;
+		ListCell   *lc;
+
+		if (c->defresult == NULL || !is_known_object(c->defresult))
+			return false;
+		foreach(lc, c->args)
+			if (!is_known_object(((CaseWhen *) lfirst(lc))->result))
+				return false;
+		return true;
+	}
 	return false;
 }
 
@@ -346,6 +374,86 @@ is_var_access(Expr *e)
 	return IsA(e, Var) && exprType((Node *) e) == JSONBOID;
 }
 
+/* Whether two Vals give the same result in every row, as far as we can tell */
+static bool
+val_equal(const Val *a, const Val *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	check_stack_depth();
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind)
+	{
+		case V_MISSING:
+			return true;
+		case V_SQL:
+			return equal(a->expr, b->expr);
+		case V_ACCESS:
+			return equal(a->expr, b->expr) && strcmp(a->key, b->key) == 0;
+		case V_CASE:
+			if (a->tmpl != b->tmpl || list_length(a->branches) != list_length(b->branches))
+				return false;
+			forboth(la, a->branches, lb, b->branches)
+				if (!val_equal(lfirst(la), lfirst(lb)))
+					return false;
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * A CASE whose branches all give the same value is that value: the tests of
+ * an optional key's CASE do not matter to the other keys (each branch takes
+ * the left side's value), and dropping them lets an index apply.  The tests
+ * are movable expressions, so not evaluating them changes nothing but work.
+ */
+static Val *
+collapse_case(Val *v)
+{
+	ListCell   *lc;
+
+	if (v->kind != V_CASE || v->branches == NIL)
+		return v;
+	foreach(lc, v->branches)
+		if (!val_equal(linitial(v->branches), lfirst(lc)))
+			return v;
+	return linitial(v->branches);
+}
+
+/*
+ * The key's value in l || r, given r's: r's where r has the key, else l's.
+ * r may have it in some branches of a CASE only (an optional key, "|| CASE
+ * WHEN x IS NOT NULL THEN jsonb_build_object('k', x) ELSE '{}' END"): then
+ * each branch without it takes l's value, under the same test.
+ */
+static Val *
+concat_fallback(Val *rv, Expr *l, const char *key)
+{
+	check_stack_depth();
+	if (rv->kind == V_MISSING)
+		return getkey(l, key);
+	if (rv->kind == V_CASE)
+	{
+		Val		   *v = mkval(V_CASE, NULL);
+		ListCell   *lc;
+
+		v->tmpl = rv->tmpl;
+		foreach(lc, rv->branches)
+		{
+			Val		   *b = concat_fallback(lfirst(lc), l, key);
+
+			if (b->kind == V_UNKNOWN)
+				return b;
+			v->branches = lappend(v->branches, b);
+		}
+		return collapse_case(v);
+	}
+	return rv;
+}
+
 /* The value of key in a jsonb expression e (e's SQL NULL gives MISSING) */
 static Val *
 getkey(Expr *e, const char *key)
@@ -353,8 +461,27 @@ getkey(Expr *e, const char *key)
 	check_stack_depth();
 
 	if (IsA(e, Const))
-		return ((Const *) e)->constisnull ? mkval(V_MISSING, NULL) :
-			mkval(V_UNKNOWN, NULL);
+	{
+		Const	   *c = (Const *) e;
+		Jsonb	   *j;
+		JsonbValue	buf;
+		JsonbValue *found;
+
+		if (c->constisnull)
+			return mkval(V_MISSING, NULL);
+		if (c->consttype != JSONBOID)
+			return mkval(V_UNKNOWN, NULL);
+		/* a constant's keys are known: -> of an array or scalar is NULL */
+		j = DatumGetJsonbP(c->constvalue);
+		if (!JB_ROOT_IS_OBJECT(j))
+			return mkval(V_MISSING, NULL);
+		found = getKeyJsonValueFromContainer(&j->root, key, strlen(key), &buf);
+		if (found == NULL)
+			return mkval(V_MISSING, NULL);
+		return mkval(V_SQL, (Expr *) makeConst(JSONBOID, -1, InvalidOid, -1,
+											   JsonbPGetDatum(JsonbValueToJsonb(found)),
+											   false, false));
+	}
 	if (is_build_object(e))
 	{
 		FuncExpr   *f = (FuncExpr *) e;
@@ -402,7 +529,7 @@ getkey(Expr *e, const char *key)
 		if (!is_known_object(l) || !is_known_object(r))
 			return mkval(V_UNKNOWN, NULL);
 		v = getkey(r, key);
-		return v->kind == V_MISSING ? getkey(l, key) : v;
+		return concat_fallback(v, l, key);
 	}
 	if (IsA(e, CaseExpr) || IsA(e, CoalesceExpr))
 	{
@@ -466,7 +593,7 @@ getkey(Expr *e, const char *key)
 
 			v->tmpl = c;
 			v->branches = branches;
-			return v;
+			return collapse_case(v);
 		}
 	}
 	/*
