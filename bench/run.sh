@@ -15,6 +15,7 @@
 #  3. bench/stream.sh (first row, memory, full-stream throughput), bench/ttfr.sh (first row
 #     with jit = on over a source past jit_above_cost) and bench/json.sh
 #     (simdjson), which append their own sections, unless EXTRAS=no.
+#  PROFILES (default "narrow wide") picks the data profiles of step 1; CACHE=no skips step 2.
 #
 # Writes bench/results/latest.md and bench/results/latest.png.
 set -euo pipefail
@@ -114,14 +115,14 @@ for pair in $PAIRS; do
     for round in $(seq 1 "$ROUNDS"); do
         for side in $sides; do
             case $side in
-                *-prepared) run_pgbench "$pair.$side.$round" "$pair.${side%-prepared}.sql" prepared ;;
-                *) run_pgbench "$pair.$side.$round" "$pair.$side.sql" simple ;;
+                *-prepared) run_pgbench "$profile.$pair.$side.$round" "$pair.${side%-prepared}.sql" prepared ;;
+                *) run_pgbench "$profile.$pair.$side.$round" "$pair.$side.sql" simple ;;
             esac
         done
     done
     declare -A side_tps=()
     for side in $sides; do
-        summarize "$pair.$side" "$ROUNDS"
+        summarize "$profile.$pair.$side" "$ROUNDS"
         side_tps[$side]=$tps
         same=""; cross=""
         case $side in
@@ -139,7 +140,8 @@ done
 db=${profile_db[$first_profile]}
 nusers=${profile_users[$first_profile]}
 
-# --- the plan cache -------------------------------------------------------------------
+# --- the plan cache (CACHE=no skips it) ------------------------------------------------
+if [ "${CACHE:-yes}" = yes ]; then
 read -r hits misses < <(fq_psql $db -At -F ' ' -c "SELECT hits, misses FROM fraiseql.plan_cache_info")
 hit_ratio=$(awk -v h="$hits" -v m="$misses" 'BEGIN {printf "%.4f", (h + m) ? h / (h + m) : 0}')
 fq_psql $db -c "SELECT sum(calls) AS calls, sum(CASE WHEN generic_plan THEN calls END) AS calls_of_generic_shapes FROM fraiseql.plan_cache" > "$work/generic.txt"
@@ -218,6 +220,7 @@ median_of() { sort -n "$1" | awk 'NF {a[++n] = $1} END {printf "%.3f", a[int((n+
     echo "| plain SQL point lookup | $(median_of "$work/first.plain") | |"
     echo "| a constant, \`SELECT n\` | $(median_of "$work/first.one") | |"
 } >> "$out"
+fi
 
 if [ "$EXTRAS" = yes ]; then
     for extra in stream json ttfr; do
