@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/demo.sh — `make demo`: install what is missing, build, install, start a throwaway
 # cluster with fraiseql preloaded, load FraiseQL-shaped sample data (bench/data.sql at a small
-# scale), and print a few sample calls with their output.  The cluster is left running so
+# scale), and print a few sample calls with their output (streams, query(), a Relay connection,
+# quantifiers, the view pushdown's plan).  The cluster is left running so
 # you can try your own queries; `scripts/cluster.sh stop` ends it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +33,9 @@ run "SELECT fraiseql.count('tv_user', '{\"_or\": [{\"status\": {\"eq\": \"active
 run "SELECT fraiseql.is_json('{\"a\": [1, 2, {\"b\": null}]}') AS valid, fraiseql.is_json('{\"a\": }') AS invalid"
 run "SELECT fraiseql.stream('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Kyoto\"}}}', \"limit\" => 2, selection => 'email profile { city }')"
 run "SELECT sql FROM fraiseql.to_sql('tv_user_json', '{\"profile\": {\"city\": {\"eq\": \"Kyoto\"}}}')"
+run "SELECT fraiseql.connection('tv_user', 'users', '{\"tenantId\": {\"eq\": 3}}', '[{\"field\": \"createdAt\", \"direction\": \"desc\"}]', first => 2, selection => 'totalCount edges { cursor node { email createdAt } } pageInfo { hasNextPage endCursor }')"
+run "SELECT fraiseql.count('tv_user', '{\"posts\": {\"_some\": {\"title\": {\"startswith\": \"Post 99\"}}}, \"email\": {\"nregex\": \"^user1\"}}')"
+run "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM fraiseql.stream('v_user', '{\"email\": {\"eq\": \"user7@example.com\"}}', selection => 'email')"
 run "SELECT fraiseql.parse('{\"b\": 1, \"a\": [1.50, true], \"b\": 2}') AS parsed, fraiseql.simd_implementation() AS simd_kernel"
 
 echo
