@@ -26,36 +26,8 @@ INSERT INTO tv_op VALUES
 CREATE TABLE tv_op_json (id int PRIMARY KEY, data json);
 INSERT INTO tv_op_json SELECT id, data::json FROM tv_op;
 
-CREATE FUNCTION fq_ids(source regclass, filter jsonb, simd boolean) RETURNS int[]
-LANGUAGE plpgsql AS $$
-DECLARE result int[];
-BEGIN
-  PERFORM set_config('fraiseql.enable_simd', simd::text, true);
-  SELECT coalesce(array_agg((s->>'id')::int ORDER BY (s->>'id')::int), '{}') INTO result
-  FROM fraiseql.stream(source, filter) s;
-  RETURN result;
-END $$;
-CREATE FUNCTION plain_ids(cond text) RETURNS int[] LANGUAGE plpgsql AS $$
-DECLARE result int[];
-BEGIN
-  EXECUTE format('SELECT coalesce(array_agg(id ORDER BY id), ''{}'') FROM tv_op WHERE %s', cond)
-  INTO result;
-  RETURN result;
-END $$;
--- fraiseql on jsonb, on json with and without simd, and count, against the plain SQL;
--- "pinned": the plain SQL's answer as checked by hand
-CREATE FUNCTION check_op(filter jsonb, cond text, pinned int[] DEFAULT NULL) RETURNS SETOF text
-LANGUAGE plpgsql AS $$
-DECLARE want int[] := plain_ids(cond);
-BEGIN
-  IF pinned IS NOT NULL THEN
-    RETURN NEXT is(want, pinned, 'hand-checked: ' || cond);
-  END IF;
-  RETURN NEXT is(fq_ids('tv_op', filter, true), want, filter::text || ' as ' || cond);
-  RETURN NEXT is(fq_ids('tv_op_json', filter, true), want, filter::text || ' on json, simd');
-  RETURN NEXT is(fq_ids('tv_op_json', filter, false), want, filter::text || ' on json, no simd');
-  RETURN NEXT is(fraiseql.count('tv_op', filter), cardinality(want)::bigint, filter::text || ' count');
-END $$;
+SET test.op_table = 'tv_op';
+\ir lib/operator_checks.sql
 
 -- negations: NOT LIKE etc. keep three-valued logic (a missing key or JSON null matches
 -- neither the operator nor its negation)

@@ -32,34 +32,8 @@ INSERT INTO tv_q VALUES
 CREATE TABLE tv_q_json (id int PRIMARY KEY, tenant_id int, data json);
 INSERT INTO tv_q_json SELECT id, tenant_id, data::json FROM tv_q;
 
-CREATE FUNCTION fq_ids(source regclass, filter jsonb, simd boolean) RETURNS int[]
-LANGUAGE plpgsql AS $$
-DECLARE result int[];
-BEGIN
-  PERFORM set_config('fraiseql.enable_simd', simd::text, true);
-  SELECT coalesce(array_agg((s->>'id')::int ORDER BY (s->>'id')::int), '{}') INTO result
-  FROM fraiseql.stream(source, filter) s;
-  RETURN result;
-END $$;
-CREATE FUNCTION plain_ids(cond text) RETURNS int[] LANGUAGE plpgsql AS $$
-DECLARE result int[];
-BEGIN
-  EXECUTE format('SELECT coalesce(array_agg(id ORDER BY id), ''{}'') FROM tv_q WHERE %s', cond)
-  INTO result;
-  RETURN result;
-END $$;
-CREATE FUNCTION check_op(filter jsonb, cond text, pinned int[] DEFAULT NULL) RETURNS SETOF text
-LANGUAGE plpgsql AS $$
-DECLARE want int[] := plain_ids(cond);
-BEGIN
-  IF pinned IS NOT NULL THEN
-    RETURN NEXT is(want, pinned, 'hand-checked: ' || filter::text);
-  END IF;
-  RETURN NEXT is(fq_ids('tv_q', filter, true), want, filter::text);
-  RETURN NEXT is(fq_ids('tv_q_json', filter, true), want, filter::text || ' on json, simd');
-  RETURN NEXT is(fq_ids('tv_q_json', filter, false), want, filter::text || ' on json, no simd');
-  RETURN NEXT is(fraiseql.count('tv_q', filter), cardinality(want)::bigint, filter::text || ' count');
-END $$;
+SET test.op_table = 'tv_q';
+\ir lib/operator_checks.sql
 -- how many elements of the array "arr" (a jsonb expression over data) satisfy "cond" (over
 -- e), and how many there are; NULL when arr is not an array
 CREATE FUNCTION q(arr text, cond text, quant text) RETURNS text LANGUAGE sql IMMUTABLE AS $$

@@ -42,34 +42,8 @@ INSERT INTO tv_t VALUES
 CREATE TABLE tv_t_json (id int PRIMARY KEY, data json);
 INSERT INTO tv_t_json SELECT id, data::json FROM tv_t;
 
-CREATE FUNCTION fq_ids(source regclass, filter jsonb, simd boolean) RETURNS int[]
-LANGUAGE plpgsql AS $$
-DECLARE result int[];
-BEGIN
-  PERFORM set_config('fraiseql.enable_simd', simd::text, true);
-  SELECT coalesce(array_agg((s->>'id')::int ORDER BY (s->>'id')::int), '{}') INTO result
-  FROM fraiseql.stream(source, filter) s;
-  RETURN result;
-END $$;
-CREATE FUNCTION plain_ids(cond text) RETURNS int[] LANGUAGE plpgsql AS $$
-DECLARE result int[];
-BEGIN
-  EXECUTE format('SELECT coalesce(array_agg(id ORDER BY id), ''{}'') FROM tv_t WHERE %s', cond)
-  INTO result;
-  RETURN result;
-END $$;
-CREATE FUNCTION check_op(filter jsonb, cond text, pinned int[] DEFAULT NULL) RETURNS SETOF text
-LANGUAGE plpgsql AS $$
-DECLARE want int[] := plain_ids(cond);
-BEGIN
-  IF pinned IS NOT NULL THEN
-    RETURN NEXT is(want, pinned, 'hand-checked: ' || cond);
-  END IF;
-  RETURN NEXT is(fq_ids('tv_t', filter, true), want, filter::text || ' as ' || cond);
-  RETURN NEXT is(fq_ids('tv_t_json', filter, true), want, filter::text || ' on json, simd');
-  RETURN NEXT is(fq_ids('tv_t_json', filter, false), want, filter::text || ' on json, no simd');
-  RETURN NEXT is(fraiseql.count('tv_t', filter), cardinality(want)::bigint, filter::text || ' count');
-END $$;
+SET test.op_table = 'tv_t';
+\ir lib/operator_checks.sql
 
 -- full text, with the session's configuration and with "config"
 SELECT check_op('{"body": {"matches": "fox & dog"}}', $$to_tsvector(data->>'body') @@ to_tsquery('fox & dog')$$, '{1,9}');
