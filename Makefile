@@ -7,13 +7,15 @@
 
 EXTENSION  = fraiseql
 MODULE_big = fraiseql
-DATA       = sql/fraiseql--0.1.0.sql sql/fraiseql--0.2.0.sql sql/fraiseql--0.1.0--0.2.0.sql
+DATA       = sql/fraiseql--0.1.0.sql sql/fraiseql--0.2.0.sql sql/fraiseql--0.1.0--0.2.0.sql \
+             sql/fraiseql--0.2.0--0.3.0.sql
 PGFILEDESC = "fraiseql - stream FraiseQL JSON views"
 
 OBJS = \
 	src/fraiseql.o \
 	src/source.o \
 	src/filter.o \
+	src/elements.o \
 	src/operators.o \
 	src/optypes.o \
 	src/order.o \

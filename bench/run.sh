@@ -25,7 +25,7 @@ export FQ_PORT=${FQ_BENCH_PORT:-54349}
 cd "$root"
 
 SCALE=${SCALE:-0.1}
-PAIRS=${PAIRS:-"point vpoint page select5 query10k stream50k pd_point pd_range pd_nested pd_newest connection fts_gin fts_scan some"}
+PAIRS=${PAIRS:-"point vpoint page select5 query10k stream50k pd_point pd_range pd_nested pd_newest connection fts_gin fts_scan some some_obj"}
 PREPARED_PAIRS=${PREPARED_PAIRS:-"point vpoint select5"}
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-8}

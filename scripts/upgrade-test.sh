@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# scripts/upgrade-test.sh — the upgrade path (run by scripts/test.sh against its running
-# cluster): CREATE EXTENSION fraiseql VERSION '0.1.0' then ALTER EXTENSION fraiseql UPDATE in one
-# database, a fresh CREATE EXTENSION fraiseql (the default version) in another, and the catalog
-# of the two compared: the extension's version and members, every function's signature,
-# attributes, body, privileges and comment, the views' definitions and privileges, the schema's
+# scripts/upgrade-test.sh — the upgrade paths (run by scripts/test.sh against its running
+# cluster): for each earlier version, CREATE EXTENSION fraiseql VERSION '<it>' then ALTER
+# EXTENSION fraiseql UPDATE in a database of its own, a fresh CREATE EXTENSION fraiseql (the
+# default version) in another, and the catalogs compared (in the 0.2.0 database, quantifiers
+# also run before the update, where this library must not call what 0.2.0 lacks).  The
+# catalog: the extension's version and members, every function's signature, attributes,
+# body, privileges and comment, the views' definitions and privileges, the schema's
 # privileges.  Prints TAP; exits non-zero if they differ.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,34 +34,63 @@ SELECT 'schema', nspname, concat_ws(' | ', nspacl::text, obj_description(oid, 'p
 FROM pg_namespace WHERE nspname = 'fraiseql'
 ORDER BY 1, 2, 3"
 
-fq_psql postgres -c "DROP DATABASE IF EXISTS fraiseql_upgraded" -c "CREATE DATABASE fraiseql_upgraded" \
-    -c "DROP DATABASE IF EXISTS fraiseql_fresh" -c "CREATE DATABASE fraiseql_fresh"
-fq_psql fraiseql_upgraded -c "CREATE EXTENSION fraiseql VERSION '0.1.0'"
-from=$(fq_psql fraiseql_upgraded -At -c "SELECT extversion FROM pg_extension WHERE extname = 'fraiseql'")
-fq_psql fraiseql_upgraded -c "ALTER EXTENSION fraiseql UPDATE"
-fq_psql fraiseql_fresh -c "CREATE EXTENSION fraiseql"
-fq_psql fraiseql_upgraded -At -c "$catalog" > /tmp/fraiseql-upgraded.$$
-fq_psql fraiseql_fresh -At -c "$catalog" > /tmp/fraiseql-fresh.$$
-
 n=0; failed=0
 check() {
     n=$((n + 1))
     if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1 (got '$2', expected '$3')"; failed=$((failed + 1)); fi
 }
-check "installed 0.1.0 first" "$from" "0.1.0"
-check "ALTER EXTENSION UPDATE reaches the default version" \
-    "$(fq_psql fraiseql_upgraded -At -c "SELECT extversion FROM pg_extension WHERE extname = 'fraiseql'")" "$default"
+
+fq_psql postgres -c "DROP DATABASE IF EXISTS fraiseql_fresh" -c "CREATE DATABASE fraiseql_fresh"
+fq_psql fraiseql_fresh -c "CREATE EXTENSION fraiseql"
+fq_psql fraiseql_fresh -At -c "$catalog" > /tmp/fraiseql-fresh.$$
 check "the catalog lists functions, views and the schema" \
     "$(cut -d'|' -f1 /tmp/fraiseql-fresh.$$ | sort -u | tr '\n' ' ')" "extension function member schema view "
-if diff -u /tmp/fraiseql-fresh.$$ /tmp/fraiseql-upgraded.$$ > /tmp/fraiseql-upgrade.diff.$$; then
-    check "updated catalog equals a fresh CREATE EXTENSION of $default" same same
-else
-    check "updated catalog equals a fresh CREATE EXTENSION of $default" differs same
-    sed 's/^/#   /' /tmp/fraiseql-upgrade.diff.$$ | head -40
-fi
+
+# a quantifier over every kind of value a key can hold, and the plain SQL it stands for
+quantified="
+CREATE TABLE tv_q (id int PRIMARY KEY, data jsonb);
+INSERT INTO tv_q SELECT i, jsonb_build_object('id', i) || v::jsonb FROM (VALUES (1, '{\"a\": [1, 5]}'),
+    (2, '{\"a\": [5]}'), (3, '{\"a\": []}'), (4, '{\"a\": 5}'), (5, '{\"a\": {\"b\": 5}}'),
+    (6, '{\"a\": null}'), (7, '{}')) AS t(i, v)"
+q_some="SELECT string_agg(d::jsonb->>'id', ',' ORDER BY d::jsonb->>'id') FROM fraiseql.stream('tv_q', '{\"a\": {\"_some\": {\"eq\": 5}}}') AS s(d)"
+q_every="SELECT fraiseql.count('tv_q', '{\"a\": {\"_every\": {\"eq\": 5}}}'), fraiseql.count('tv_q', '{\"a\": {\"_none\": {\"eq\": 7}}}')"
+
+for from in 0.1.0 0.2.0; do
+    db=fraiseql_from_${from//./_}
+    fq_psql postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+    fq_psql $db -c "CREATE EXTENSION fraiseql VERSION '$from'"
+    check "installed $from first" \
+        "$(fq_psql $db -At -c "SELECT extversion FROM pg_extension WHERE extname = 'fraiseql'")" "$from"
+    if [ "$from" = 0.2.0 ]; then
+        # this library in a database whose SQL objects are 0.2.0: the quantifiers must
+        # not call fraiseql.elements, which 0.2.0 does not have
+        fq_psql $db -q -c "$quantified"
+        check "0.2.0 objects: the quantifier is written without fraiseql.elements" \
+            "$(fq_psql $db -At -c "SELECT position('jsonb_typeof' in (fraiseql.to_sql('tv_q', '{\"a\": {\"_some\": {}}}')).sql) > 0")" t
+        check "0.2.0 objects: _some, _every and _none answer" \
+            "$(fq_psql $db -At -c "$q_some" -c "$q_every")" "$(printf '1,2\n2|3')"
+    fi
+    fq_psql $db -c "ALTER EXTENSION fraiseql UPDATE"
+    check "ALTER EXTENSION UPDATE from $from reaches the default version" \
+        "$(fq_psql $db -At -c "SELECT extversion FROM pg_extension WHERE extname = 'fraiseql'")" "$default"
+    fq_psql $db -At -c "$catalog" > /tmp/fraiseql-upgraded.$$
+    if diff -u /tmp/fraiseql-fresh.$$ /tmp/fraiseql-upgraded.$$ > /tmp/fraiseql-upgrade.diff.$$; then
+        check "catalog updated from $from equals a fresh CREATE EXTENSION of $default" same same
+    else
+        check "catalog updated from $from equals a fresh CREATE EXTENSION of $default" differs same
+        sed 's/^/#   /' /tmp/fraiseql-upgrade.diff.$$ | head -40
+    fi
+    if [ "$from" = 0.2.0 ]; then
+        check "updated: the quantifier reads the array with fraiseql.elements" \
+            "$(fq_psql $db -At -c "SELECT position('fraiseql.elements' in (fraiseql.to_sql('tv_q', '{\"a\": {\"_some\": {}}}')).sql) > 0")" t
+        check "updated: _some, _every and _none give the same answers" \
+            "$(fq_psql $db -At -c "$q_some" -c "$q_every")" "$(printf '1,2\n2|3')"
+    fi
+    fq_psql postgres -c "DROP DATABASE $db"
+done
 check "a role that is not a superuser may use the schema" \
-    "$(fq_psql fraiseql_fresh -At -c "SELECT has_schema_privilege('public', 'fraiseql', 'USAGE'), has_function_privilege('public', 'fraiseql.stream(regclass,jsonb,jsonb,bigint,bigint,text,text,integer)', 'EXECUTE'), has_function_privilege('public', 'fraiseql.plan_cache_reset()', 'EXECUTE')")" "t|t|f"
+    "$(fq_psql fraiseql_fresh -At -c "SELECT has_schema_privilege('public', 'fraiseql', 'USAGE'), has_function_privilege('public', 'fraiseql.stream(regclass,jsonb,jsonb,bigint,bigint,text,text,integer)', 'EXECUTE'), has_function_privilege('public', 'fraiseql.elements(jsonb)', 'EXECUTE'), has_function_privilege('public', 'fraiseql.plan_cache_reset()', 'EXECUTE')")" "t|t|t|f"
 rm -f /tmp/fraiseql-upgraded.$$ /tmp/fraiseql-fresh.$$ /tmp/fraiseql-upgrade.diff.$$
-fq_psql postgres -c "DROP DATABASE fraiseql_upgraded" -c "DROP DATABASE fraiseql_fresh"
+fq_psql postgres -c "DROP DATABASE fraiseql_fresh"
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -39,6 +39,9 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -253,6 +256,22 @@ append_array(FqFilterContext *cx, const FqFilterTarget *t)
 }
 
 /*
+ * Whether this database's fraiseql has fraiseql.elements (0.3.0 on): a
+ * library newer than the extension's SQL objects writes the 0.2.0 form,
+ * which does not need it, until ALTER EXTENSION fraiseql UPDATE.  Asked at
+ * translation, which shape.c and the plan cache do once per shape.
+ */
+static bool
+have_elements_function(void)
+{
+	Oid			argtype = JSONBOID;
+
+	return OidIsValid(LookupFuncName(list_make2(makeString("fraiseql"),
+												makeString("elements")),
+									 1, &argtype, true));
+}
+
+/*
  * _some / _every / _none over the array "t" names (append_array): the
  * sub-filter is translated against each element, which becomes the base
  * of its key paths (q<n>.e, n counting the statement's quantifiers, so the
@@ -267,6 +286,17 @@ append_array(FqFilterContext *cx, const FqFilterTarget *t)
  * -- and an empty array satisfies _every and _none.  On a json
  * source the array is read as jsonb (fraiseql.json_get, simdjson), and the
  * sub-filter uses jsonb's operators on its elements.
+ *
+ * The array is read by fraiseql.elements (elements.c), which gives a
+ * non-array as one NULL row, so each quantifier looks the array up once:
+ *
+ *		_some	EXISTS (SELECT FROM fraiseql.elements(a) AS q1(e)
+ *						WHERE q1.e IS NOT NULL AND (<cond>))
+ *		_none	NOT EXISTS (... WHERE q1.e IS NULL OR (<cond>))
+ *		_every	NOT EXISTS (... WHERE q1.e IS NULL OR (<cond>) IS NOT TRUE)
+ *
+ * Without that function (the SQL objects still 0.2.0), a CASE on
+ * jsonb_typeof keeps jsonb_array_elements from seeing a non-array.
  */
 static void
 translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *name,
@@ -275,6 +305,7 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 	const char *outer = cx->base;
 	bool		some = strcmp(name, "_some") == 0;
 	bool		every = strcmp(name, "_every") == 0;
+	bool		guarded;
 	JsonbContainer *sub;
 	int			n;
 
@@ -290,20 +321,25 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 	check_depth(depth + 1);
 	sub = value->val.binary.data;
 	n = ++cx->nquantifiers;
+	guarded = !have_elements_function();
 
-	/*
-	 * CASE keeps jsonb_array_elements from ever seeing a non-array (which it
-	 * refuses); written around the EXISTS rather than inside its argument,
-	 * the test costs one lookup of the array less per row.
-	 */
-	appendStringInfoString(cx->sql, "CASE WHEN jsonb_typeof(");
-	append_array(cx, t);
-	appendStringInfo(cx->sql, ") = 'array' THEN %sEXISTS (SELECT FROM jsonb_array_elements(",
-					 some ? "" : "NOT ");
-	append_array(cx, t);
-	appendStringInfo(cx->sql, ") AS q%d(e) WHERE ", n);
-	if (every)
-		appendStringInfoChar(cx->sql, '(');
+	if (guarded)
+	{
+		appendStringInfoString(cx->sql, "CASE WHEN jsonb_typeof(");
+		append_array(cx, t);
+		appendStringInfo(cx->sql, ") = 'array' THEN %sEXISTS (SELECT FROM jsonb_array_elements(",
+						 some ? "" : "NOT ");
+		append_array(cx, t);
+		appendStringInfo(cx->sql, ") AS q%d(e) WHERE (", n);
+	}
+	else
+	{
+		appendStringInfo(cx->sql, "%sEXISTS (SELECT FROM fraiseql.elements(",
+						 some ? "" : "NOT ");
+		append_array(cx, t);
+		appendStringInfo(cx->sql, ") AS q%d(e) WHERE q%d.e IS %s (",
+						 n, n, some ? "NOT NULL AND" : "NULL OR");
+	}
 
 	cx->base = psprintf("q%d.e", n);
 	if (JsonContainerSize(sub) > 0 && is_operator_object(sub))
@@ -317,9 +353,9 @@ translate_quantifier(FqFilterContext *cx, const JsonbValue *value, const char *n
 		translate_object(cx, sub, NIL, depth + 1);
 	cx->base = outer;
 
-	if (every)
-		appendStringInfoString(cx->sql, ") IS NOT TRUE");
-	appendStringInfoString(cx->sql, ") ELSE false END");
+	appendStringInfoString(cx->sql, every ? ") IS NOT TRUE)" : "))");
+	if (guarded)
+		appendStringInfoString(cx->sql, " ELSE false END");
 }
 
 /*

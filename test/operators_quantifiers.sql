@@ -46,6 +46,20 @@ CREATE FUNCTION q(arr text, cond text, quant text) RETURNS text LANGUAGE sql IMM
                   ELSE format('count(*) FILTER (WHERE (%s) IS TRUE) = 0', cond) END)
 $$;
 
+-- fraiseql.elements, which the quantifiers read arrays with: an array's elements in order
+-- (a JSON null element is the jsonb null), one SQL NULL for anything else
+SELECT is((SELECT array_agg(e::text ORDER BY n) FROM fraiseql.elements('[3, "a", null, [1, {"b": []}], {"c": "\u00e9"}]') WITH ORDINALITY AS t(e, n)),
+          (SELECT array_agg(e::text ORDER BY n) FROM jsonb_array_elements('[3, "a", null, [1, {"b": []}], {"c": "\u00e9"}]') WITH ORDINALITY AS t(e, n)),
+          'elements: an array''s elements in order, as jsonb_array_elements gives them');
+SELECT is((SELECT count(*) FROM fraiseql.elements('[]')), 0::bigint, 'elements: an empty array gives no row');
+SELECT is((SELECT count(*) FROM fraiseql.elements('[null]') AS t(e) WHERE e IS NULL), 0::bigint,
+          'elements: a JSON null element is not SQL NULL');
+SELECT is((SELECT array_agg(e IS NULL) FROM fraiseql.elements(v) AS t(e)), '{t}',
+          format('elements: %s gives one NULL', coalesce(v::text, 'SQL NULL')))
+FROM unnest(ARRAY['5', '"x"', 'null', 'true', '{}', '{"a": [1]}', NULL]::jsonb[]) AS v;
+SELECT is((SELECT count(*) FROM tv_q, fraiseql.elements(data->'lines')), 15::bigint,
+          'elements: lateral over the rows (a missing key and each non-array once)');
+
 -- the three quantifiers over one sub-filter
 SELECT check_op('{"lines": {"_some": {"sku": {"eq": "x"}}}}', q($$data->'lines'$$, $$e->>'sku' = 'x'$$, 'some'), '{1,6}');
 SELECT check_op('{"lines": {"_every": {"sku": {"eq": "x"}}}}', q($$data->'lines'$$, $$e->>'sku' = 'x'$$, 'every'), '{2,6}');
@@ -108,7 +122,7 @@ SELECT check_op('{"tags": {"_some": {"_not": {"_some": {}}}}}', q($$data->'tags'
 SELECT check_op('{"lines": {"_some": {"sku": {"isnull": true}}}}', q($$data->'lines'$$, $$e->>'sku' IS NULL$$, 'some'), '{7,9}');
 -- a json source: quantifiers read the array as jsonb; the element tests are jsonb's
 SELECT is((fraiseql.to_sql('tv_q_json', '{"lines": {"_some": {"sku": {"eq": "x"}}}}')).sql,
-          $$SELECT data FROM public.tv_q_json WHERE CASE WHEN jsonb_typeof(fraiseql.json_get(data, 'lines')) = 'array' THEN EXISTS (SELECT FROM jsonb_array_elements(fraiseql.json_get(data, 'lines')) AS q1(e) WHERE (q1.e->>'sku') = $1::text) ELSE false END$$,
+          $$SELECT data FROM public.tv_q_json WHERE EXISTS (SELECT FROM fraiseql.elements(fraiseql.json_get(data, 'lines')) AS q1(e) WHERE q1.e IS NOT NULL AND ((q1.e->>'sku') = $1::text))$$,
           'a json source reads the array with fraiseql.json_get');
 -- a native jsonb column
 CREATE TABLE tv_qc (id int, labels jsonb, data jsonb);
@@ -116,7 +130,7 @@ INSERT INTO tv_qc SELECT id, data->'tags', data FROM tv_q;
 SELECT is(fq_ids('tv_qc', '{"labels": {"_some": {"eq": "a"}}}', true), '{1,7}', '_some on a jsonb column');
 SELECT is(fq_ids('tv_qc', '{"labels": {"_every": {"isnull": false}, "len_gt": 0}}', true), '{1,6,8,9}', '_every beside len_gt on a jsonb column');
 SELECT is((fraiseql.to_sql('tv_qc', '{"labels": {"_none": {"eq": "a"}}}')).sql,
-          $$SELECT data FROM public.tv_qc WHERE CASE WHEN jsonb_typeof(labels) = 'array' THEN NOT EXISTS (SELECT FROM jsonb_array_elements(labels) AS q1(e) WHERE ((q1.e #>> '{}')) = $1::text) ELSE false END$$,
+          $$SELECT data FROM public.tv_qc WHERE NOT EXISTS (SELECT FROM fraiseql.elements(labels) AS q1(e) WHERE q1.e IS NULL OR (((q1.e #>> '{}')) = $1::text))$$,
           'the column is the array');
 -- the shape memo: other values, the same statement and the right rows
 SELECT is(fq_ids('tv_q', '{"lines": {"_some": {"sku": {"eq": "y"}}}}', true), '{1,10}', 'a second value of the shape');
