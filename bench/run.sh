@@ -3,10 +3,12 @@
 # at SCALE (default 0.1 = 100k users; 1.0 = 1M), then:
 #
 #  1. pgbench pairs (PAIRS): each bench/sql/<pair>.fraiseql.sql beside the plain SQL a user
-#     would write instead (<pair>.plain.sql), both by the simple protocol; for the pairs in
+#     would write instead (<pair>.plain.sql, or <pair>.plain.<profile>.sql where the
+#     profile's data needs its own), both by the simple protocol; for the pairs in
 #     PREPARED_PAIRS both again with -M prepared.  Sides alternate, ROUNDS times each for
-#     DURATION seconds.  tps, p50/p95/p99 latency (pgbench per-transaction logs), and the
-#     ratio of fraiseql's tps (same protocol, and simple-protocol fraiseql) to each side.
+#     DURATION seconds, in an order that flips every round.  tps, p50/p95/p99 latency
+#     (pgbench per-transaction logs), and the ratio of fraiseql's tps (same protocol, and
+#     simple-protocol fraiseql) to each side.
 #  2. the plan cache (issue 4): hit ratio over step 1, then ROUNDS rounds of: the fraiseql
 #     point lookups (plain and with a new connection per transaction, -C) and the first
 #     statement of FIRST_CALLS new connections timed alone, the server restarted with
@@ -87,6 +89,10 @@ summarize() {
         awk '{a[NR] = $1} END {printf "%.3f %.3f %.3f\n", a[int(NR*0.5)+1]/1000, a[int(NR*0.95)+1]/1000, a[int(NR*0.99)+1]/1000}')
 }
 
+# script NAME: NAME.$profile.sql where a profile needs its own (a plain side building the
+# wide profile's object), else NAME.sql
+script() { if [ -f "$work/$1.$profile.sql" ]; then echo "$1.$profile.sql"; else echo "$1.sql"; fi; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 mkdir -p bench/results
@@ -113,10 +119,14 @@ for pair in $PAIRS; do
     sides="fraiseql plain"
     case " $PREPARED_PAIRS " in *" $pair "*) sides="$sides fraiseql-prepared plain-prepared" ;; esac
     for round in $(seq 1 "$ROUNDS"); do
-        for side in $sides; do
+        # the order of the sides flips every round, so neither always runs first (after
+        # the load, or after the other side warmed the caches)
+        order=$sides
+        [ $((round % 2)) -eq 0 ] && order=$(echo $sides | tr ' ' '\n' | tac | tr '\n' ' ')
+        for side in $order; do
             case $side in
-                *-prepared) run_pgbench "$profile.$pair.$side.$round" "$pair.${side%-prepared}.sql" prepared ;;
-                *) run_pgbench "$profile.$pair.$side.$round" "$pair.$side.sql" simple ;;
+                *-prepared) run_pgbench "$profile.$pair.$side.$round" "$(script "$pair.${side%-prepared}")" prepared ;;
+                *) run_pgbench "$profile.$pair.$side.$round" "$(script "$pair.$side")" simple ;;
             esac
         done
     done

@@ -6,7 +6,9 @@
 # with JIT (so the source is large enough: this check fails if it is not), and that the plan a
 # stream's generated query runs with (EXPLAIN ANALYZE VERBOSE of the custom scan, with costs,
 # which is when EXPLAIN prints JIT) has no JIT for a first row, a point lookup, a page of 20 and
-# a filter; timings live in bench/ttfr.sh.  Prints TAP.
+# a filter; timings live in bench/ttfr.sh.  Also that count() and a connection's totalCount,
+# which run their statement to its end, get parallel workers where plain SQL does, and that
+# such a count keeps custom plans without a generic-plan trial.  Prints TAP.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -56,6 +58,31 @@ check "a filter over the whole source, read to its end: no JIT" \
     "$(jit_of_stream "SELECT count(*) FROM fraiseql.stream('tv_big', '{\"status\": {\"eq\": \"idle\"}, \"profile\": {\"rank\": {\"gte\": 98}}}')")" "shown no-jit"
 check "its rows are the plain query's" \
     "$(fq_psql $DB -At -c "SELECT fraiseql.count('tv_big', '{\"status\": {\"eq\": \"idle\"}, \"profile\": {\"rank\": {\"gte\": 98}}}') = (SELECT count(*) FROM tv_big WHERE data->>'status' = 'idle' AND (data->'profile'->>'rank')::numeric >= 98)")" t
+# count() runs its statement to the end in one call, so it may have parallel workers as the
+# plain count(*) does; auto_explain shows the plan of the statement inside the call
+workers_of() {
+    fq_psql $DB -At -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
+        -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_level = warning" \
+        -c "$1" 2>&1 >/dev/null | grep -c 'Workers Planned' || true
+}
+idle='{"status": {"eq": "idle"}}'
+check "plain count(*) over tv_big is planned with parallel workers" \
+    "$(fq_psql $DB -At -c "EXPLAIN SELECT count(*) FROM tv_big WHERE data->>'status' = 'idle'" | grep -c 'Workers Planned')" 1
+check "count()'s statement is planned with parallel workers" \
+    "$(workers_of "SELECT fraiseql.count('tv_big', '$idle')")" 1
+check "and so is a connection's totalCount (its page is not)" \
+    "$(workers_of "SELECT fraiseql.connection('tv_big', 'users', '$idle', first => 2, selection => 'totalCount edges { node { id } }')")" 1
+check "count() with parallel workers counts what plain SQL counts" \
+    "$(fq_psql $DB -At -c "SELECT fraiseql.count('tv_big', '$idle') = (SELECT count(*) FROM tv_big WHERE data->>'status' = 'idle')")" t
+# a shape whose planning is a sliver of its calls (a count of 1.2M rows) gets custom plans
+# after its first five calls, without a trial of the generic plan, which could save it no
+# more than the planning (plancache.c, FQ_TRIAL_MIN_PLANNING)
+rank='{"profile": {"rank": {"lt": 50}}}'
+check "a count of the whole source: custom plans without a generic-plan trial" \
+    "$(fq_psql $DB -At -c "SELECT fraiseql.plan_cache_reset()" \
+        -c "SELECT count(fraiseql.count('tv_big', '$rank')) FROM generate_series(1, 5)" \
+        -c "SELECT calls, generic_plan FROM fraiseql.plan_cache WHERE sql LIKE '%tv_big%rank%'")" \
+    "$(printf '\n5\n5|f')"
 [ -n "${JIT_KEEP:-}" ] || fq_psql postgres -c "DROP DATABASE $DB"
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -38,6 +38,7 @@ typedef struct FqPlanHandle
 	int			slot;			/* shared entry, or -1 */
 	uint32		generation;		/* of that slot when acquired */
 	int64		custom_plans_before;	/* to tell which kind of plan ran */
+	double		planning_before;	/* fq_own_planning_ms at the start */
 	double		prepare_ms;		/* preparing (and generic planning) in this call */
 	bool		translation_reused; /* the statement came from the shape memo */
 } FqPlanHandle;

@@ -19,6 +19,10 @@
  * they are planned without JIT; count() reads its whole result in one
  * aggregate and keeps PostgreSQL's decision.
  *
+ * The hook also times the planning of these statements (fq_own_planning_ms),
+ * which is what a generic plan could save a call: the plan cache weighs
+ * that before it puts a generic plan to the test (plancache.c).
+ *
  * The statements are told apart by cursor-option bits (ownplan.h) that the
  * plan cache hands to every planning of an SPI plan, generic or custom,
  * also when PostgreSQL re-plans one after an invalidation.
@@ -30,22 +34,34 @@
 #include "jit/jit.h"
 #include "nodes/parsenodes.h"
 #include "optimizer/planner.h"
+#include "portability/instr_time.h"
 
 #include "ownplan.h"
 
 static planner_hook_type prev_planner_hook = NULL;
+
+double		fq_own_planning_ms = 0;
 
 static PlannedStmt *
 ownplan_planner(Query *parse, const char *query_string, int cursorOptions,
 				ParamListInfo boundParams)
 {
 	PlannedStmt *stmt;
+	instr_time	start;
+	instr_time	elapsed;
 
+	INSTR_TIME_SET_CURRENT(start);
 	if (prev_planner_hook)
 		stmt = prev_planner_hook(parse, query_string, cursorOptions, boundParams);
 	else
 		stmt = standard_planner(parse, query_string, cursorOptions, boundParams);
 
+	if (cursorOptions & FQ_CURSOR_OPT_OWN)
+	{
+		INSTR_TIME_SET_CURRENT(elapsed);
+		INSTR_TIME_SUBTRACT(elapsed, start);
+		fq_own_planning_ms += INSTR_TIME_GET_MILLISEC(elapsed);
+	}
 	if (cursorOptions & FQ_CURSOR_OPT_CHUNKED)
 		stmt->jitFlags = PGJIT_NONE;
 	return stmt;

@@ -21,9 +21,22 @@
 #define FQ_CURSOR_OPT_OWN		0x01000000	/* a statement fraiseql generated */
 #define FQ_CURSOR_OPT_CHUNKED	0x02000000	/* ... read in chunks by a cursor */
 
-/* The options every generated statement is prepared or opened with */
+/*
+ * The options every generated statement is prepared or opened with.  One
+ * that is not read in chunks (a count) runs to its end in one SPI call, so
+ * it may have parallel workers, as the plain statement would; the executor
+ * runs a plan serially anyway when it is asked for a limited number of rows.
+ */
 #define FQ_CURSOR_OPTIONS(chunked) \
-	(CURSOR_OPT_NO_SCROLL | FQ_CURSOR_OPT_OWN | ((chunked) ? FQ_CURSOR_OPT_CHUNKED : 0))
+	(CURSOR_OPT_NO_SCROLL | FQ_CURSOR_OPT_OWN | \
+	 ((chunked) ? FQ_CURSOR_OPT_CHUNKED : CURSOR_OPT_PARALLEL_OK))
+
+/*
+ * Milliseconds this backend has spent planning its generated statements so
+ * far; the plan cache takes differences of it to learn what planning costs
+ * a shape's custom-planned calls.
+ */
+extern double fq_own_planning_ms;
 
 extern void fq_ownplan_init(void);
 

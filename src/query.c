@@ -257,6 +257,10 @@ fraiseql_to_sql(PG_FUNCTION_ARGS)
 
 /*
  * fraiseql.count(source, filter) RETURNS bigint
+ *
+ * The statement is run with no row limit (it returns one row): a limit
+ * would keep the executor from starting the parallel workers its plan may
+ * have (FQ_CURSOR_OPTIONS).
  */
 Datum
 fraiseql_count(PG_FUNCTION_ARGS)
@@ -282,7 +286,7 @@ fraiseql_count(PG_FUNCTION_ARGS)
 	SPI_connect();
 	fq_plancache_acquire(&query, &plan);
 	if (plan.plan)
-		rc = SPI_execute_plan(plan.plan, query.param_values, NULL, true, 1);
+		rc = SPI_execute_plan(plan.plan, query.param_values, NULL, true, 0);
 	else
 	{
 		/* one-shot, but with the options that mark the statement ours */
@@ -293,7 +297,7 @@ fraiseql_count(PG_FUNCTION_ARGS)
 		if (once == NULL)
 			elog(ERROR, "fraiseql: could not prepare count query: %s",
 				 SPI_result_code_string(SPI_result));
-		rc = SPI_execute_plan(once, query.param_values, NULL, true, 1);
+		rc = SPI_execute_plan(once, query.param_values, NULL, true, 0);
 	}
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "fraiseql: count query failed: %s", SPI_result_code_string(rc));
