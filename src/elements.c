@@ -11,8 +11,10 @@
  *			 THEN EXISTS (SELECT FROM jsonb_array_elements(data->'k') ...)
  *			 ELSE false END
  *
- * which looks the key up twice per row and calls jsonb_typeof, about a tenth
- * of a quantified filter's time when the arrays are short.  This function
+ * which looks the key up twice per row and calls jsonb_typeof: 7% of a
+ * quantified count's time on short inline rows, 17% where rows are
+ * compressed, as each -> decompresses the row again (bench/RESULTS.md,
+ * seventh session).  This function
  * reads the value once: an array gives its elements, in order; anything
  * else (SQL NULL, JSON null, a scalar, an object) gives one SQL NULL row,
  * which no element of an array can be, so the one statement tells "not an
