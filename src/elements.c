@@ -14,11 +14,10 @@
  * which looks the key up twice per row and calls jsonb_typeof: 7% of a
  * quantified count's time on short inline rows, 17% where rows are
  * compressed, as each -> decompresses the row again (bench/RESULTS.md,
- * seventh session).  This function
- * reads the value once: an array gives its elements, in order; anything
- * else (SQL NULL, JSON null, a scalar, an object) gives one SQL NULL row,
- * which no element of an array can be, so the one statement tells "not an
- * array" from "no element matches":
+ * seventh session).  This function reads the value once: an array gives
+ * its elements, in order; anything else (SQL NULL, JSON null, a scalar, an
+ * object) gives one SQL NULL row, which no element of an array can be, so
+ * the one statement tells "not an array" from "no element matches":
  *
  *		_some	EXISTS (SELECT FROM fraiseql.elements(a) AS q(e)
  *						WHERE q.e IS NOT NULL AND <cond>)
@@ -37,7 +36,6 @@
 #include "miscadmin.h"
 #include "utils/jsonb.h"
 #include "utils/tuplestore.h"
-
 
 PG_FUNCTION_INFO_V1(fraiseql_elements);
 

@@ -47,16 +47,19 @@ ownplan_planner(Query *parse, const char *query_string, int cursorOptions,
 				ParamListInfo boundParams)
 {
 	PlannedStmt *stmt;
+	bool		own = (cursorOptions & FQ_CURSOR_OPT_OWN) != 0;
 	instr_time	start;
 	instr_time	elapsed;
 
-	INSTR_TIME_SET_CURRENT(start);
+	/* everyone else's statements are planned without reading the clock */
+	if (own)
+		INSTR_TIME_SET_CURRENT(start);
 	if (prev_planner_hook)
 		stmt = prev_planner_hook(parse, query_string, cursorOptions, boundParams);
 	else
 		stmt = standard_planner(parse, query_string, cursorOptions, boundParams);
 
-	if (cursorOptions & FQ_CURSOR_OPT_OWN)
+	if (own)
 	{
 		INSTR_TIME_SET_CURRENT(elapsed);
 		INSTR_TIME_SUBTRACT(elapsed, start);
